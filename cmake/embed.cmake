@@ -1,0 +1,18 @@
+# Turns the unit templates into C strings, so the binary carries its one copy of them.
+# Usage: cmake -DOUT=templates.c -DHEADER=templates.h -DUNITS_DIR=units -P embed.cmake
+set(c "/* Generated from units/ by cmake/embed.cmake. */\n#include \"templates.h\"\n")
+set(h "/* Generated from units/ by cmake/embed.cmake. */\n#pragma once\n")
+file(GLOB INPUTS "${UNITS_DIR}/*.in")
+list(SORT INPUTS)
+foreach(input IN LISTS INPUTS)
+  get_filename_component(name "${input}" NAME)
+  string(MAKE_C_IDENTIFIER "units_${name}" id)
+  file(READ "${input}" hex HEX)
+  string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," bytes "${hex}")
+  string(APPEND c "const char ${id}[] = {${bytes}0x00};\n")
+  string(APPEND h "extern const char ${id}[];\n")
+endforeach()
+file(WRITE "${OUT}.tmp" "${c}")
+file(WRITE "${HEADER}.tmp" "${h}")
+file(COPY_FILE "${OUT}.tmp" "${OUT}" ONLY_IF_DIFFERENT)
+file(COPY_FILE "${HEADER}.tmp" "${HEADER}" ONLY_IF_DIFFERENT)

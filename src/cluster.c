@@ -1,0 +1,232 @@
+/* One app's cluster: unit files, enabled instances and jobs, shared by the verbs. */
+#include "cluster.h"
+
+#include <sys/stat.h>
+
+#include "unitfs.h"
+#include "util.h"
+
+#define JOB_SLACK_USEC (10ULL * 1000000ULL)
+#define TIMEOUT_CAP_USEC (3600ULL * 1000000ULL)
+
+int cluster_open(Cluster *c, Scope scope, char **ret_error) {
+        int r;
+
+        *c = (Cluster) { .scope = scope };
+        *ret_error = NULL;
+        r = unit_dir_for_scope(scope, &c->unit_dir);
+        if (r < 0) {
+                *ret_error = strdup("cannot find the user unit directory: set XDG_CONFIG_HOME or HOME");
+                return r;
+        }
+        return bus_connect(scope, &c->bus, ret_error);
+}
+
+void cluster_close(Cluster *c) {
+        free(c->unit_dir);
+        sd_bus_flush_close_unref(c->bus);
+        *c = (Cluster) {};
+}
+
+bool arg_is_config_path(const char *arg) {
+        struct stat st;
+        return strchr(arg, '/') || endswith(arg, ".conf") || endswith(arg, ".cfg") ||
+               (stat(arg, &st) == 0 && S_ISREG(st.st_mode));
+}
+
+int find_app_config(Scope scope, const char *app, char **ret) {
+        _cleanup_free_ char *path = NULL;
+        const char *base;
+
+        if (scope == SCOPE_SYSTEM)
+                asprintf_safe(&path, "/etc/clusterctl/%s.conf", app);
+        else if ((base = getenv("XDG_CONFIG_HOME")) && base[0] == '/')
+                asprintf_safe(&path, "%s/clusterctl/%s.conf", base, app);
+        else if ((base = getenv("HOME")) && base[0] == '/')
+                asprintf_safe(&path, "%s/.config/clusterctl/%s.conf", base, app);
+        else
+                return -ENOENT;
+        if (!path)
+                return -ENOMEM;
+        if (access(path, R_OK) < 0)
+                return -errno;
+        *ret = TAKE_PTR(path);
+        return 0;
+}
+
+void unit_plan_done(UnitPlan *p) {
+        unit_set_done(&p->write);
+        strv_free(p->remove);
+        strv_free(p->unchanged);
+        *p = (UnitPlan) {};
+}
+
+int cluster_plan_units(Cluster *c, const App *app, unsigned count, bool force, UnitPlan *ret, char **ret_error) {
+        _cleanup_(unit_plan_done) UnitPlan plan = {};
+        _cleanup_(unit_set_done) UnitSet want = {};
+        _cleanup_strv_free_ char **existing = NULL;
+        int r;
+
+        *ret_error = NULL;
+        r = render_app_all(app, c->scope, count, &want, ret_error);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < want.n_files; i++) {
+                const UnitFile *f = &want.files[i];
+                _cleanup_free_ char *old = NULL;
+
+                r = unitfs_read(c->unit_dir, f->path, &old);
+                if (r < 0 && r != -ENOENT) {
+                        asprintf_safe(ret_error, "cannot read %s/%s: %s", c->unit_dir, f->path, strerror(-r));
+                        return r;
+                }
+                if (old && !force && !marker_find(old, app->name)) {
+                        asprintf_safe(ret_error,
+                                      "%s/%s exists and was not written by clusterctl for '%s'; refusing to "
+                                      "overwrite it (move it away, or use --force)",
+                                      c->unit_dir, f->path, app->name);
+                        return -EEXIST;
+                }
+                if (old && streq(old, f->text)) {
+                        if (strv_extend(&plan.unchanged, f->path) < 0)
+                                return -ENOMEM;
+                        continue;
+                }
+                r = unit_set_add(&plan.write, f->path, strdup(f->text));
+                if (r < 0)
+                        return r;
+        }
+        /* Our files that this config does not produce any more (socket mode changed, scaled down). */
+        r = unitfs_app_files(c->unit_dir, app->name, &existing);
+        if (r < 0) {
+                asprintf_safe(ret_error, "cannot list %s: %s", c->unit_dir, strerror(-r));
+                return r;
+        }
+        for (size_t i = 0; existing && existing[i]; i++)
+                if (!unit_set_find(&want, existing[i]) && strv_extend(&plan.remove, existing[i]) < 0)
+                        return -ENOMEM;
+        *ret = plan;
+        plan = (UnitPlan) {};
+        return 0;
+}
+
+int cluster_apply_plan(Cluster *c, const UnitPlan *p, char **ret_error) {
+        int r;
+
+        *ret_error = NULL;
+        for (size_t i = 0; i < p->write.n_files; i++) {
+                r = unitfs_write_atomic(c->unit_dir, p->write.files[i].path, p->write.files[i].text);
+                if (r < 0) {
+                        asprintf_safe(ret_error, "cannot write %s/%s: %s%s", c->unit_dir, p->write.files[i].path,
+                                      strerror(-r),
+                                      r == -EACCES || r == -EPERM ? " (run as root, or use --user)" : "");
+                        return r;
+                }
+        }
+        for (size_t i = 0; p->remove && p->remove[i]; i++) {
+                r = unitfs_remove(c->unit_dir, p->remove[i]);
+                if (r < 0) {
+                        asprintf_safe(ret_error, "cannot remove %s/%s: %s", c->unit_dir, p->remove[i], strerror(-r));
+                        return r;
+                }
+        }
+        return 0;
+}
+
+int cluster_enabled(Cluster *c, const char *app, unsigned **ret, size_t *ret_n) {
+        return unitfs_wants_list(c->unit_dir, app, ret, ret_n);
+}
+
+int cluster_set_enabled(Cluster *c, const char *app, unsigned count) {
+        _cleanup_free_ unsigned *have = NULL;
+        size_t n = 0;
+        int r;
+
+        r = unitfs_wants_list(c->unit_dir, app, &have, &n);
+        if (r < 0)
+                return r;
+        for (unsigned k = 0; k < count; k++) {
+                r = unitfs_wants_add(c->unit_dir, app, k);
+                if (r < 0)
+                        return r;
+        }
+        for (size_t i = 0; i < n; i++)
+                if (have[i] >= count && (r = unitfs_wants_remove(c->unit_dir, app, have[i])) < 0)
+                        return r;
+        return unitfs_target_enable(c->unit_dir, c->scope, app);
+}
+
+bool cluster_app_exists(Cluster *c, const char *app) {
+        _cleanup_free_ char *rel = NULL;
+        if (asprintf_safe(&rel, "%s@.service", app) < 0)
+                return false;
+        _cleanup_free_ char *text = NULL;
+        return unitfs_read(c->unit_dir, rel, &text) >= 0 && marker_find(text, app);
+}
+
+char **instance_units(const char *app, const unsigned *indices, size_t n, const char *suffix) {
+        char **l = calloc(n + 1, sizeof(char *));
+        if (!l)
+                return NULL;
+        for (size_t i = 0; i < n; i++)
+                if (unit_name_instance(app, indices[i], suffix, &l[i]) < 0) {
+                        strv_free(l);
+                        return NULL;
+                }
+        return l;
+}
+
+uint64_t cluster_job_deadline(Cluster *c, char *const *units) {
+        UnitInfo *infos = NULL;
+        uint64_t worst = 0, now = now_usec();
+        size_t n = strv_length(units);
+
+        /* Ask the manager what these units allow themselves; a guess would be either too short
+         * (false failure) or too long (a hang). */
+        if (bus_get_unit_infos(c->bus, units, &infos, now + 25 * 1000000ULL) >= 0) {
+                for (size_t i = 0; i < n; i++) {
+                        uint64_t start = infos[i].timeout_start_usec, stop = infos[i].timeout_stop_usec;
+                        uint64_t t = (start > TIMEOUT_CAP_USEC ? TIMEOUT_CAP_USEC : start) +
+                                     (stop > TIMEOUT_CAP_USEC ? TIMEOUT_CAP_USEC : stop);
+                        if (t > worst)
+                                worst = t;
+                        unit_info_done(&infos[i]);
+                }
+                free(infos);
+        } else
+                worst = 180ULL * 1000000ULL;
+        return now_usec() + worst + JOB_SLACK_USEC;
+}
+
+int cluster_run_jobs(Cluster *c, const char *method, char *const *units, JobWaiter **ret, JobFinishedFn on_finished,
+                     void *userdata) {
+        JobWaiter *w = NULL;
+        uint64_t deadline = cluster_job_deadline(c, units);
+        int r;
+
+        r = job_waiter_new(c->bus, &w);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; units && units[i]; i++) {
+                r = job_waiter_enqueue(w, method, units[i], "replace");
+                if (r < 0)
+                        goto fail;
+        }
+        r = job_waiter_wait(w, deadline, on_finished, userdata);
+        *ret = w;
+        return r;
+fail:
+        job_waiter_free(w);
+        return r;
+}
+
+int cluster_loaded_units(Cluster *c, const char *app, char ***ret) {
+        _cleanup_free_ char *p1 = NULL, *p2 = NULL, *p3 = NULL, *p4 = NULL;
+        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+
+        if (asprintf_safe(&p1, "%s@*.service", app) < 0 || asprintf_safe(&p2, "%s@*.socket", app) < 0 ||
+            asprintf_safe(&p3, "%s.socket", app) < 0 || asprintf_safe(&p4, "%s.target", app) < 0)
+                return -ENOMEM;
+        char *patterns[] = { p1, p2, p3, p4, NULL };
+        return bus_list_units(c->bus, patterns, ret, &error);
+}

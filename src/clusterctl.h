@@ -1,0 +1,49 @@
+/* Command-line options and the verbs. Only the verb layer prints. */
+#pragma once
+
+#include <stdbool.h>
+
+#include "config.h"
+#include "render.h"
+
+/* Exit codes, as systemctl and LSB use them. */
+enum {
+        EXIT_OK = 0,
+        EXIT_FAILURE_ = 1,
+        EXIT_USAGE = 2,
+        EXIT_NOT_ACTIVE = 3,
+};
+
+extern Scope arg_scope;
+extern bool arg_force;
+extern bool arg_json;
+extern bool arg_wait;
+extern bool arg_dry_run;
+extern bool arg_quiet;
+extern const char *arg_output_dir;
+extern const char *arg_config;
+extern const char *arg_batch;
+extern int arg_on_failure; /* OnFailure, or -1 for the config's */
+
+typedef struct Verb {
+        const char *name;
+        int min_args;
+        int max_args; /* -1: any */
+        int (*run)(int argc, char **argv);
+        const char *usage;
+        const char *summary;
+        const char *help; /* longer text for `clusterctl help VERB` */
+} Verb;
+
+int verb_start(int argc, char **argv);
+int verb_stop(int argc, char **argv);
+int verb_restart(int argc, char **argv);
+int verb_scale(int argc, char **argv);
+int verb_status(int argc, char **argv);
+int verb_delete(int argc, char **argv);
+int verb_generate(int argc, char **argv);
+int verb_check(int argc, char **argv);
+int verb_help(int argc, char **argv);
+
+const Verb *verb_find(const char *name);
+void print_verb_help(const Verb *v);

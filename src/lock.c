@@ -1,0 +1,63 @@
+/* Per-app command lock. */
+#include "lock.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+
+#include "util.h"
+
+static int lock_dir(Scope scope, char **ret) {
+        const char *runtime = getenv("XDG_RUNTIME_DIR");
+
+        if (scope == SCOPE_SYSTEM)
+                return (*ret = strdup("/run/clusterctl")) ? 0 : -ENOMEM;
+        if (!runtime || runtime[0] != '/')
+                return -ENXIO;
+        return asprintf_safe(ret, "%s/clusterctl", runtime);
+}
+
+int app_lock_take(Scope scope, const char *app, bool wait, AppLock *ret, int *ret_holder) {
+        _cleanup_free_ char *dir = NULL, *path = NULL;
+        _cleanup_close_ int fd = -1;
+        char buf[32];
+        int r;
+
+        *ret_holder = 0;
+        r = lock_dir(scope, &dir);
+        if (r < 0)
+                return r;
+        if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+                return -errno;
+        if (asprintf_safe(&path, "%s/%s.lock", dir, app) < 0)
+                return -ENOMEM;
+        fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+        if (fd < 0)
+                return -errno;
+        if (flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB)) < 0) {
+                r = -errno;
+                if (r == -EWOULDBLOCK) {
+                        ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+                        if (n > 0) {
+                                buf[n] = 0;
+                                *ret_holder = atoi(buf);
+                        }
+                        return -EBUSY;
+                }
+                return r;
+        }
+        /* Who holds it, for the message the next caller sees. */
+        int n = snprintf(buf, sizeof(buf), "%d\n", (int) getpid());
+        if (ftruncate(fd, 0) == 0)
+                (void) !pwrite(fd, buf, (size_t) n, 0);
+        ret->fd = fd;
+        fd = -1;
+        return 0;
+}
+
+void app_lock_release(AppLock *l) {
+        if (l->fd >= 0) {
+                close(l->fd);
+                l->fd = -1;
+        }
+}

@@ -1,0 +1,248 @@
+/* clusterctl: N instances of an app behind one port, built out of systemd units.
+ * This file parses options and dispatches to one verb per file (verb-*.c). */
+#include <getopt.h>
+#include <locale.h>
+
+#include "clusterctl.h"
+#include "output.h"
+#include "util.h"
+
+Scope arg_scope = SCOPE_SYSTEM;
+bool arg_force = false;
+bool arg_json = false;
+bool arg_wait = false;
+bool arg_dry_run = false;
+bool arg_quiet = false;
+const char *arg_output_dir = NULL;
+const char *arg_config = NULL;
+const char *arg_batch = NULL;
+int arg_on_failure = -1;
+
+static const Verb verbs[] = {
+        { "start", 1, 1, verb_start, "start FILE|APP",
+          "write the units of an app (or every app of a file) and start its instances",
+          "Renders APP@.service, APP.target and the socket(s) from the config, enables the\n"
+          "configured number of instances, and starts them all at once. Returns when every\n"
+          "instance is ready (READY=1 for ready = \"notify\"), or fails naming the instance that\n"
+          "did not start, why, and its last log lines. With an app name, the config is\n"
+          "-c FILE, /etc/clusterctl/APP.conf (--system) or $XDG_CONFIG_HOME/clusterctl/APP.conf (--user);\n"
+          "without any config, the app's existing units are started." },
+        { "stop", 1, 1, verb_stop, "stop APP", "stop every instance, its socket(s) and target (they stay enabled)",
+          "Stops all instances, the socket(s) and APP.target, and waits until they are down.\n"
+          "The enabled instance count is kept: 'clusterctl start APP' brings them back." },
+        { "restart", 1, 1, verb_restart, "restart APP", "restart every instance at once",
+          "Restarts all enabled instances at the same time (PM2's restart). For a staggered\n"
+          "restart that keeps serving, use 'clusterctl reload APP'." },
+        { "scale", 2, 2, verb_scale, "scale APP N|max|max-N|+N|-N", "change the number of instances",
+          "Sets the number of instances: N, max (the CPUs this process may use), max-N,\n"
+          "or +N / -N relative to the current count. New instances are started (and waited\n"
+          "for); when scaling down the highest indices are stopped first." },
+        { "status", 0, 1, verb_status, "status [APP]", "show instances (alias: ls)",
+          "Shows a table of the app's instances: unit, state, pid, uptime, restarts,\n"
+          "memory and cpu time ('-' where the manager has no value). Without APP, one line\n"
+          "per app clusterctl manages. --json prints the same as JSON.\n"
+          "Exit status 3 when not every enabled instance is active." },
+        { "ls", 0, 1, verb_status, "ls [APP]", "same as status", NULL },
+        { "delete", 1, 1, verb_delete, "delete APP", "stop an app and remove every file clusterctl wrote for it",
+          "Stops the app, disables it and removes its unit files, drop-ins and links.\n"
+          "Files clusterctl did not write are left alone." },
+        { "generate", 1, 1, verb_generate, "generate FILE [-o DIR]", "print or write the units of a config",
+          "Renders the units of every app in FILE, to stdout (each file after a '# path'\n"
+          "header) or into DIR with the enable links for the configured instance count.\n"
+          "Nothing is started; no manager is needed." },
+        { "check", 1, 1, verb_check, "check FILE", "validate a config",
+          "Parses and validates FILE and renders its units. Errors are printed as\n"
+          "file:line: message and the exit status is 2." },
+        { "help", 0, 1, verb_help, "help [VERB]", "show help for a verb", NULL },
+};
+
+const Verb *verb_find(const char *name) {
+        for (size_t i = 0; i < ELEMENTSOF(verbs); i++)
+                if (streq(verbs[i].name, name))
+                        return &verbs[i];
+        return NULL;
+}
+
+static void print_usage(FILE *f) {
+        fprintf(f,
+                "Usage: clusterctl [OPTIONS] COMMAND [ARGS]\n"
+                "\n"
+                "Run N instances of an app behind one port, as systemd units.\n"
+                "\n"
+                "Commands:\n");
+        for (size_t i = 0; i < ELEMENTSOF(verbs); i++)
+                fprintf(f, "  %-30s %s\n", verbs[i].usage, verbs[i].summary);
+        fprintf(f,
+                "\n"
+                "Options:\n"
+                "  --system              talk to the system manager (default)\n"
+                "  --user                talk to your user manager\n"
+                "  -c, --config FILE     the config of APP (start)\n"
+                "  -o, --output DIR      write generated units to DIR (generate)\n"
+                "      --force           overwrite unit files clusterctl did not write\n"
+                "      --json            machine-readable output (status)\n"
+                "      --wait            wait for another command on the same app to finish\n"
+                "  -q, --quiet           print only errors\n"
+                "  -h, --help            show this help\n"
+                "      --version         show the version\n"
+                "\n"
+                "Exit status: 0 ok, 1 failure, 2 usage or config error, 3 not every instance active.\n"
+                "See 'clusterctl help COMMAND' and clusterctl(1).\n");
+}
+
+void print_verb_help(const Verb *v) {
+        printf("Usage: clusterctl %s\n\n%s.\n", v->usage, v->summary);
+        if (v->help)
+                printf("\n%s\n", v->help);
+}
+
+int verb_help(int argc, char **argv) {
+        if (argc < 2) {
+                print_usage(stdout);
+                return EXIT_OK;
+        }
+        const Verb *v = verb_find(argv[1]);
+        if (!v) {
+                log_error("unknown command '%s'; see 'clusterctl --help'", argv[1]);
+                return EXIT_USAGE;
+        }
+        print_verb_help(v);
+        return EXIT_OK;
+}
+
+/* Negative numbers ("scale web -2") are arguments, not options: hide them from getopt. */
+#define NEGATIVE_MARK '\x1f'
+
+static void protect_negative_numbers(int argc, char **argv, char **storage) {
+        for (int i = 1; i < argc; i++) {
+                if (streq(argv[i], "--"))
+                        break;
+                if (argv[i][0] == '-' && argv[i][1] >= '0' && argv[i][1] <= '9' &&
+                    strspn(argv[i] + 1, "0123456789") == strlen(argv[i] + 1)) {
+                        if (asprintf(&storage[i], "%c%s", NEGATIVE_MARK, argv[i]) >= 0)
+                                argv[i] = storage[i];
+                }
+        }
+}
+
+static void restore_negative_numbers(int argc, char **argv) {
+        for (int i = 0; i < argc; i++)
+                if (argv[i][0] == NEGATIVE_MARK)
+                        argv[i]++;
+}
+
+enum {
+        OPT_VERSION = 0x100,
+        OPT_USER,
+        OPT_SYSTEM,
+        OPT_FORCE,
+        OPT_JSON,
+        OPT_WAIT,
+        OPT_DRY_RUN,
+        OPT_BATCH,
+        OPT_ON_FAILURE,
+};
+
+static int parse_options(int argc, char **argv) {
+        static const struct option options[] = {
+                { "help", no_argument, NULL, 'h' },
+                { "version", no_argument, NULL, OPT_VERSION },
+                { "user", no_argument, NULL, OPT_USER },
+                { "system", no_argument, NULL, OPT_SYSTEM },
+                { "config", required_argument, NULL, 'c' },
+                { "output", required_argument, NULL, 'o' },
+                { "force", no_argument, NULL, OPT_FORCE },
+                { "json", no_argument, NULL, OPT_JSON },
+                { "wait", no_argument, NULL, OPT_WAIT },
+                { "quiet", no_argument, NULL, 'q' },
+                {},
+        };
+        int c;
+
+        opterr = 0;
+        while ((c = getopt_long(argc, argv, ":hc:o:q", options, NULL)) >= 0) {
+                switch (c) {
+                case 'h':
+                        print_usage(stdout);
+                        return 0;
+                case OPT_VERSION:
+                        printf("clusterctl %s\n", CLUSTERCTL_VERSION);
+                        return 0;
+                case OPT_USER:
+                        arg_scope = SCOPE_USER;
+                        break;
+                case OPT_SYSTEM:
+                        arg_scope = SCOPE_SYSTEM;
+                        break;
+                case 'c':
+                        arg_config = optarg;
+                        break;
+                case 'o':
+                        arg_output_dir = optarg;
+                        break;
+                case OPT_FORCE:
+                        arg_force = true;
+                        break;
+                case OPT_JSON:
+                        arg_json = true;
+                        break;
+                case OPT_WAIT:
+                        arg_wait = true;
+                        break;
+                case 'q':
+                        arg_quiet = true;
+                        break;
+                case ':':
+                        log_error("option '%s' needs a value", argv[optind - 1]);
+                        return -EINVAL;
+                default:
+                        log_error("unknown option '%s'; see 'clusterctl --help'", argv[optind - 1]);
+                        return -EINVAL;
+                }
+        }
+        return 1;
+}
+
+int main(int argc, char **argv) {
+        char **storage = calloc((size_t) argc + 1, sizeof(char *));
+        int r;
+
+        setlocale(LC_ALL, "");
+        if (!storage)
+                return EXIT_FAILURE_;
+        protect_negative_numbers(argc, argv, storage);
+        r = parse_options(argc, argv);
+        restore_negative_numbers(argc, argv);
+        if (r <= 0) {
+                for (int i = 0; i < argc; i++)
+                        free(storage[i]);
+                free(storage);
+                return r < 0 ? EXIT_USAGE : EXIT_OK;
+        }
+
+        int nargs = argc - optind;
+        char **args = argv + optind;
+        if (nargs == 0) {
+                print_usage(stderr);
+                r = EXIT_USAGE;
+                goto out;
+        }
+        const Verb *v = verb_find(args[0]);
+        if (!v) {
+                log_error("unknown command '%s'; see 'clusterctl --help'", args[0]);
+                r = EXIT_USAGE;
+                goto out;
+        }
+        if (nargs - 1 < v->min_args || (v->max_args >= 0 && nargs - 1 > v->max_args)) {
+                log_error("%s: wrong number of arguments\nUsage: clusterctl %s", v->name, v->usage);
+                r = EXIT_USAGE;
+                goto out;
+        }
+        r = v->run(nargs, args);
+out:
+        fflush(stdout);
+        for (int i = 0; i < argc; i++)
+                free(storage[i]);
+        free(storage);
+        return r;
+}

@@ -1,0 +1,173 @@
+/* Printing helpers and the failed-instance report. */
+#include "output.h"
+
+#include <signal.h>
+#include <stdarg.h>
+#include <sys/wait.h>
+
+#include "bus.h"
+#include "journal.h"
+
+#define REPORT_LOG_LINES 10
+
+static void vlog(const char *prefix, const char *fmt, va_list ap) {
+        fputs(prefix, stderr);
+        vfprintf(stderr, fmt, ap);
+        fputc('\n', stderr);
+}
+
+void log_error(const char *fmt, ...) {
+        va_list ap;
+        va_start(ap, fmt);
+        vlog("clusterctl: ", fmt, ap);
+        va_end(ap);
+}
+
+void log_warning(const char *fmt, ...) {
+        va_list ap;
+        va_start(ap, fmt);
+        vlog("clusterctl: warning: ", fmt, ap);
+        va_end(ap);
+}
+
+void log_info(const char *fmt, ...) {
+        va_list ap;
+        va_start(ap, fmt);
+        vlog("", fmt, ap);
+        va_end(ap);
+}
+
+void json_print_string(FILE *f, const char *s) {
+        fputc('"', f);
+        for (const unsigned char *p = (const unsigned char *) strempty(s); *p; p++) {
+                if (*p == '"' || *p == '\\')
+                        fprintf(f, "\\%c", *p);
+                else if (*p == '\n')
+                        fputs("\\n", f);
+                else if (*p == '\t')
+                        fputs("\\t", f);
+                else if (*p < 0x20 || *p == 0x7f)
+                        fprintf(f, "\\u%04x", *p);
+                else
+                        fputc(*p, f);
+        }
+        fputc('"', f);
+}
+
+void format_duration(uint64_t usec, char *buf, size_t size) {
+        uint64_t s = usec / 1000000ULL;
+
+        if (s < 60)
+                snprintf(buf, size, "%.2fs", (double) usec / 1e6);
+        else if (s < 3600)
+                snprintf(buf, size, "%lum%02lus", (unsigned long) (s / 60), (unsigned long) (s % 60));
+        else if (s < 86400)
+                snprintf(buf, size, "%luh%02lum", (unsigned long) (s / 3600), (unsigned long) (s % 3600 / 60));
+        else
+                snprintf(buf, size, "%lud%02luh", (unsigned long) (s / 86400), (unsigned long) (s % 86400 / 3600));
+}
+
+void format_bytes(uint64_t bytes, char *buf, size_t size) {
+        const char *units = "BKMGT";
+        double v = (double) bytes;
+        size_t i = 0;
+
+        while (v >= 1024 && i < 4) {
+                v /= 1024;
+                i++;
+        }
+        if (i == 0)
+                snprintf(buf, size, "%luB", (unsigned long) bytes);
+        else
+                snprintf(buf, size, "%.1f%c", v, units[i]);
+}
+
+static const struct {
+        const char *result;
+        const char *text;
+} result_texts[] = {
+        { "exit-code", "the main process exited with a non-zero status" },
+        { "signal", "the main process was killed by a signal" },
+        { "core-dump", "the main process dumped core" },
+        { "timeout", "it did not become ready (READY=1) within its timeout" },
+        { "watchdog", "the watchdog timed out" },
+        { "start-limit-hit", "it was restarted too often and hit the start limit" },
+        { "resources", "the manager could not set it up (missing user, directory or socket?)" },
+        { "protocol", "it broke the readiness protocol (exited or closed before READY=1)" },
+        { "exec-condition", "its ExecCondition failed" },
+        { "oom-kill", "it was killed for using too much memory" },
+        { "success", "it exited cleanly" },
+};
+
+const char *service_result_text(const char *result) {
+        for (size_t i = 0; i < ELEMENTSOF(result_texts); i++)
+                if (streq_ptr(result, result_texts[i].result))
+                        return result_texts[i].text;
+        return NULL;
+}
+
+static void describe_exit(const UnitInfo *u, char *buf, size_t size) {
+        buf[0] = 0;
+        if (u->exec_main_code == CLD_EXITED && u->exec_main_status != 0)
+                snprintf(buf, size, " (exit status %d)", u->exec_main_status);
+        else if (u->exec_main_code == CLD_KILLED || u->exec_main_code == CLD_DUMPED)
+                snprintf(buf, size, " (signal %s)", strsignal(u->exec_main_status));
+}
+
+size_t report_job_failures(Cluster *c, const JobWaiter *w, uint64_t since_realtime_usec, bool timed_out) {
+        _cleanup_strv_free_ char **failed = NULL;
+        UnitInfo *infos = NULL;
+        size_t n_failed = 0;
+
+        for (size_t i = 0; i < job_waiter_count(w); i++) {
+                const Job *j = job_waiter_get(w, i);
+                if (j->state == JOB_FINISHED && streq_ptr(j->result, "done"))
+                        continue;
+                if (strv_extend(&failed, j->unit) < 0)
+                        return n_failed + 1;
+        }
+        n_failed = strv_length(failed);
+        if (n_failed == 0)
+                return 0;
+        if (bus_get_unit_infos(c->bus, failed, &infos, now_usec() + 10 * 1000000ULL) < 0)
+                infos = NULL;
+
+        for (size_t i = 0, k = 0; i < job_waiter_count(w); i++) {
+                const Job *j = job_waiter_get(w, i);
+                char status[64] = "";
+                if (j->state == JOB_FINISHED && streq_ptr(j->result, "done"))
+                        continue;
+                const UnitInfo *u = infos ? &infos[k] : NULL;
+                k++;
+
+                if (j->state == JOB_CALL_FAILED)
+                        log_error("%s: the manager refused %s: %s", j->unit, j->method, strna(j->error));
+                else if (j->state != JOB_FINISHED)
+                        log_error("%s: still not finished when clusterctl stopped waiting%s", j->unit,
+                                  timed_out ? " (deadline passed)" : "");
+                else {
+                        const char *why = u ? service_result_text(u->result) : NULL;
+                        if (u)
+                                describe_exit(u, status, sizeof(status));
+                        log_error("%s: %s job %s: %s%s%s%s", j->unit, j->method, strna(j->result),
+                                  u && u->result ? u->result : "?", status, why ? " — " : "", why ? why : "");
+                }
+                if (u && u->active_state)
+                        log_info("    now: %s (%s)%s", u->active_state, strna(u->sub_state),
+                                 streq_ptr(u->sub_state, "auto-restart") ? ", the manager will try again" : "");
+
+                JournalLine *lines = NULL;
+                size_t n = 0;
+                if (journal_last_lines(c->scope, j->unit, since_realtime_usec, REPORT_LOG_LINES, 500000, &lines, &n) >= 0) {
+                        if (n > 0)
+                                log_info("    last log lines:");
+                        for (size_t l = 0; l < n; l++)
+                                log_info("    %s | %s", j->unit, lines[l].message);
+                        journal_lines_free(lines, n);
+                }
+        }
+        for (size_t i = 0; infos && i < n_failed; i++)
+                unit_info_done(&infos[i]);
+        free(infos);
+        return n_failed;
+}

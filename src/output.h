@@ -1,0 +1,30 @@
+/* Printing: errors, progress, tables, JSON strings, and the report of a failed instance. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "cluster.h"
+#include "jobs.h"
+#include "util.h"
+
+void log_error(const char *fmt, ...) _printf_(1, 2);
+void log_warning(const char *fmt, ...) _printf_(1, 2);
+/* Progress and notes on stderr, so stdout stays for data (status, generate). */
+void log_info(const char *fmt, ...) _printf_(1, 2);
+
+/* Prints s as a JSON string literal, quotes included. */
+void json_print_string(FILE *f, const char *s);
+
+/* "1.23s", "4m05s", "2h13m", "3d04h". */
+void format_duration(uint64_t usec, char *buf, size_t size);
+/* "12.3M", "512K". */
+void format_bytes(uint64_t bytes, char *buf, size_t size);
+
+/* Why a job did not end "done": instance, job result, service Result (and exit status), and its
+ * last journal lines since since_realtime_usec. Returns how many jobs failed. */
+size_t report_job_failures(Cluster *c, const JobWaiter *w, uint64_t since_realtime_usec, bool timed_out);
+
+/* What a service Result means, in words. */
+const char *service_result_text(const char *result);

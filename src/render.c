@@ -1,0 +1,515 @@
+/* App → unit file text from the embedded templates. Every value from a config passes through
+ * escape.c before it reaches a template. */
+#include "render.h"
+
+#include <assert.h>
+#include <inttypes.h>
+
+#include "escape.h"
+#include "listen.h"
+#include "templates.h"
+#include "util.h"
+
+void unit_set_done(UnitSet *s) {
+        for (size_t i = 0; i < s->n_files; i++) {
+                free(s->files[i].path);
+                free(s->files[i].text);
+        }
+        free(s->files);
+        *s = (UnitSet) {};
+}
+
+int unit_set_add(UnitSet *s, const char *path, char *text) {
+        UnitFile *f = realloc(s->files, sizeof(UnitFile) * (s->n_files + 1));
+        if (!f) {
+                free(text);
+                return -ENOMEM;
+        }
+        s->files = f;
+        f[s->n_files].text = text;
+        if (!(f[s->n_files].path = strdup(path))) {
+                free(text);
+                return -ENOMEM;
+        }
+        s->n_files++;
+        return 0;
+}
+
+const UnitFile *unit_set_find(const UnitSet *s, const char *path) {
+        for (size_t i = 0; i < s->n_files; i++)
+                if (streq(s->files[i].path, path))
+                        return &s->files[i];
+        return NULL;
+}
+
+static const TemplateVar *find_var(const TemplateVar *vars, size_t n, const char *key, size_t len) {
+        for (size_t i = 0; i < n; i++)
+                if (strlen(vars[i].key) == len && strncmp(vars[i].key, key, len) == 0)
+                        return &vars[i];
+        return NULL;
+}
+
+/* Emits one line of a template `times` times, substituting value i (or the only value). */
+static int emit_line(Buffer *out, const char *line, size_t len, const TemplateVar *vars, size_t n_vars) {
+        size_t times = 1;
+
+        /* First pass: how many copies, and whether any placeholder is empty. */
+        for (const char *p = line; (p = memmem(p, len - (size_t) (p - line), "{{", 2)); p += 2) {
+                const char *end = memmem(p, len - (size_t) (p - line), "}}", 2);
+                assert(end); /* templates are ours: an unclosed placeholder is a bug */
+                const TemplateVar *v = find_var(vars, n_vars, p + 2, (size_t) (end - p - 2));
+                if (!v) {
+                        fprintf(stderr, "template placeholder %.*s has no value\n", (int) (end - p - 2), p + 2);
+                        assert(!"unknown placeholder");
+                        return -EINVAL;
+                }
+                size_t n = strv_length(v->values);
+                if (n == 0)
+                        return 0;
+                if (n > 1) {
+                        assert(times == 1 || times == n);
+                        times = n;
+                }
+        }
+
+        for (size_t i = 0; i < times; i++) {
+                const char *p = line, *start;
+                while ((start = memmem(p, len - (size_t) (p - line), "{{", 2))) {
+                        const char *end = memmem(start, len - (size_t) (start - line), "}}", 2);
+                        const TemplateVar *v = find_var(vars, n_vars, start + 2, (size_t) (end - start - 2));
+                        size_t n = strv_length(v->values);
+                        const char *value = v->values[n > 1 ? i : 0];
+
+                        assert(!strchr(value, '\n'));
+                        if (buffer_append(out, p, (size_t) (start - p)) < 0 || buffer_puts(out, value) < 0)
+                                return -ENOMEM;
+                        p = end + 2;
+                }
+                if (buffer_append(out, p, len - (size_t) (p - line)) < 0 || buffer_puts(out, "\n") < 0)
+                        return -ENOMEM;
+        }
+        return 0;
+}
+
+int render_template(const char *tmpl, const TemplateVar *vars, size_t n_vars, char **ret) {
+        _cleanup_buffer_ Buffer out = {};
+        int r;
+
+        for (const char *line = tmpl; *line;) {
+                const char *nl = strchr(line, '\n');
+                size_t len = nl ? (size_t) (nl - line) : strlen(line);
+                r = emit_line(&out, line, len, vars, n_vars);
+                if (r < 0)
+                        return r;
+                line += len + (nl ? 1 : 0);
+        }
+        *ret = buffer_steal(&out);
+        return 0;
+}
+
+int append_marker(const char *text, const char *app, const char *config_path, char *const *extra, char **ret) {
+        _cleanup_buffer_ Buffer b = {};
+        _cleanup_free_ char *config = NULL;
+        int r;
+
+        r = escape_raw(config_path, &config);
+        if (r < 0)
+                return r;
+        if (buffer_puts(&b, text) < 0 ||
+            buffer_printf(&b, "\n%s\nApp=%s\nConfig=%s\n", MARKER_SECTION, app, config) < 0)
+                return -ENOMEM;
+        for (size_t i = 0; extra && extra[i]; i++)
+                if (buffer_printf(&b, "%s\n", extra[i]) < 0)
+                        return -ENOMEM;
+        if (            buffer_printf(&b, "Hash=%016" PRIx64 "\n", hash64(b.data, b.len)) < 0)
+                return -ENOMEM;
+        *ret = buffer_steal(&b);
+        return 0;
+}
+
+static const char *marker_section(const char *text) {
+        const char *m = strstr(text, "\n" MARKER_SECTION "\n");
+        return m ? m + 1 : NULL;
+}
+
+char *marker_get(const char *text, const char *key) {
+        const char *m = marker_section(text);
+        size_t klen = strlen(key);
+
+        if (!m)
+                return NULL;
+        for (const char *line = strchr(m, '\n'); line && line[1]; line = strchr(line + 1, '\n')) {
+                const char *l = line + 1;
+                if (l[0] == '[')
+                        break;
+                if (strncmp(l, key, klen) == 0 && l[klen] == '=') {
+                        const char *v = l + klen + 1;
+                        return strndup(v, strcspn(v, "\n"));
+                }
+        }
+        return NULL;
+}
+
+bool marker_find(const char *text, const char *app) {
+        _cleanup_free_ char *v = marker_get(text, "App");
+        return v && (!app || streq(v, app));
+}
+
+bool marker_hash_matches(const char *text) {
+        const char *h = strstr(text, "\nHash=");
+        uint64_t want;
+
+        if (!h || !marker_section(text))
+                return false;
+        if (sscanf(h + 6, "%16" SCNx64, &want) != 1)
+                return false;
+        return hash64(text, (size_t) (h - text + 1)) == want;
+}
+
+int unit_name_instance(const char *app, unsigned index, const char *suffix, char **ret) {
+        return asprintf_safe(ret, "%s@%u%s", app, index, suffix);
+}
+
+static void strv_freep_array(char ***l) {
+        strv_free(*l);
+}
+
+/* One value for a placeholder (NULL value: the line is dropped). */
+static int one(char ***l, const char *v) {
+        if (!v)
+                return 0;
+        return strv_extend(l, v);
+}
+
+static int seconds_value(double s, char ***l) {
+        char buf[64];
+        if (s < 0)
+                return 0;
+        /* systemd reads "1.5s"; keep it exact to the millisecond. */
+        snprintf(buf, sizeof(buf), "%.3fs", s);
+        return strv_extend(l, buf);
+}
+
+static char *dup_error(const char *fmt, const char *what, int r) {
+        char *s;
+        if (asprintf(&s, fmt, what, r == -EBADMSG ? "leading/trailing space or trailing backslash" : value_check_error(r)) < 0)
+                return NULL;
+        return s;
+}
+
+/* The values of every placeholder for an app. Indices match enum below. */
+enum {
+        V_APP,
+        V_CONFIG_COMMENT,
+        V_SOCKET,
+        V_SHARED_SOCKET,
+        V_TRIGGER_SERVICE,
+        V_TYPE,
+        V_NOTIFY_ACCESS,
+        V_EXEC_START,
+        V_CWD,
+        V_USER,
+        V_GROUP,
+        V_ENV_FILE,
+        V_ENVIRONMENT,
+        V_INSTANCE_ENV,
+        V_READY_TIMEOUT,
+        V_KILL_TIMEOUT,
+        V_KILL_SIGNAL,
+        V_RESTART,
+        V_RESTART_DELAY,
+        V_MEMORY_MAX,
+        V_CPU_WEIGHT,
+        V_WANTED_BY,
+        V_LISTEN,
+        _V_MAX,
+};
+
+static const char *const var_keys[_V_MAX] = {
+        [V_APP] = "APP",
+        [V_CONFIG_COMMENT] = "CONFIG_COMMENT",
+        [V_SOCKET] = "SOCKET",
+        [V_SHARED_SOCKET] = "SHARED_SOCKET",
+        [V_TRIGGER_SERVICE] = "TRIGGER_SERVICE",
+        [V_TYPE] = "TYPE",
+        [V_NOTIFY_ACCESS] = "NOTIFY_ACCESS",
+        [V_EXEC_START] = "EXEC_START",
+        [V_CWD] = "CWD",
+        [V_USER] = "USER",
+        [V_GROUP] = "GROUP",
+        [V_ENV_FILE] = "ENV_FILE",
+        [V_ENVIRONMENT] = "ENVIRONMENT",
+        [V_INSTANCE_ENV] = "INSTANCE_ENV",
+        [V_READY_TIMEOUT] = "READY_TIMEOUT",
+        [V_KILL_TIMEOUT] = "KILL_TIMEOUT",
+        [V_KILL_SIGNAL] = "KILL_SIGNAL",
+        [V_RESTART] = "RESTART",
+        [V_RESTART_DELAY] = "RESTART_DELAY",
+        [V_MEMORY_MAX] = "MEMORY_MAX",
+        [V_CPU_WEIGHT] = "CPU_WEIGHT",
+        [V_WANTED_BY] = "WANTED_BY",
+        [V_LISTEN] = "LISTEN",
+};
+
+typedef struct Values {
+        char **v[_V_MAX];
+} Values;
+
+static void values_done(Values *vals) {
+        for (size_t i = 0; i < _V_MAX; i++)
+                strv_freep_array(&vals->v[i]);
+}
+
+static int exec_start_value(const App *app, char **ret, char **ret_error) {
+        _cleanup_buffer_ Buffer b = {};
+
+        for (size_t i = 0; app->argv[i]; i++) {
+                _cleanup_free_ char *q = NULL;
+                int r = quote_exec_arg(app->argv[i], &q);
+                if (r < 0) {
+                        *ret_error = dup_error("exec: argument '%s' %s", app->argv[i], r);
+                        return r;
+                }
+                if (buffer_printf(&b, "%s%s", i ? " " : "", q) < 0)
+                        return -ENOMEM;
+        }
+        *ret = buffer_steal(&b);
+        return 0;
+}
+
+static int raw_value(char ***l, const char *what, const char *v, char **ret_error) {
+        char *e = NULL;
+        int r;
+
+        if (!v)
+                return 0;
+        r = escape_raw(v, &e);
+        if (r < 0) {
+                *ret_error = dup_error("%s %s", what, r);
+                return r;
+        }
+        return strv_push(l, e);
+}
+
+static int fill_values(const App *app, Scope scope, Values *vals, char **ret_error) {
+        char **(*v) = vals->v;
+        _cleanup_free_ char *exec = NULL, *socket = NULL, *instance_env = NULL, *trigger = NULL;
+        bool has_listen = app->listen && app->listen[0];
+        int r;
+
+        if (scope == SCOPE_USER && (app->user || app->group)) {
+                *ret_error = strdup("user/group can only be set for the system manager (--system); a user "
+                                    "manager runs everything as its own user");
+                return -EPERM;
+        }
+
+        r = exec_start_value(app, &exec, ret_error);
+        if (r < 0)
+                return r;
+        if (has_listen) {
+                if (app->socket_mode == SOCKET_MODE_SHARED)
+                        r = asprintf_safe(&socket, "%s.socket", app->name);
+                else
+                        r = asprintf_safe(&socket, "%s@%%i.socket", app->name);
+                if (r < 0)
+                        return r;
+        }
+        /* %i is the instance specifier, meant here; the variable name is validated. */
+        r = asprintf_safe(&instance_env, "\"%s=%%i\"", app->instance_var);
+        if (r < 0)
+                return r;
+        r = asprintf_safe(&trigger, "%s@0.service", app->name);
+        if (r < 0)
+                return r;
+
+        if ((r = one(&v[V_APP], app->name)) < 0 || (r = one(&v[V_CONFIG_COMMENT], app->config_path)) < 0 ||
+            (r = one(&v[V_SOCKET], socket)) < 0 ||
+            (r = one(&v[V_SHARED_SOCKET], app->socket_mode == SOCKET_MODE_SHARED ? socket : NULL)) < 0 ||
+            (r = one(&v[V_TRIGGER_SERVICE], trigger)) < 0 ||
+            (r = one(&v[V_TYPE], app->ready == READY_NOTIFY ? "notify" : "exec")) < 0 ||
+            (r = one(&v[V_NOTIFY_ACCESS], app->ready == READY_NOTIFY ? "all" : NULL)) < 0 ||
+            (r = one(&v[V_EXEC_START], exec)) < 0 || (r = one(&v[V_INSTANCE_ENV], instance_env)) < 0 ||
+            (r = one(&v[V_KILL_SIGNAL], app->kill_signal)) < 0 || (r = one(&v[V_RESTART], app->restart)) < 0 ||
+            (r = one(&v[V_MEMORY_MAX], app->memory_max)) < 0 ||
+            (r = one(&v[V_WANTED_BY], scope == SCOPE_SYSTEM ? "multi-user.target" : "default.target")) < 0)
+                return r;
+        if ((r = raw_value(&v[V_CWD], "cwd", app->cwd, ret_error)) < 0 ||
+            (r = raw_value(&v[V_USER], "user", app->user, ret_error)) < 0 ||
+            (r = raw_value(&v[V_GROUP], "group", app->group, ret_error)) < 0 ||
+            (r = raw_value(&v[V_ENV_FILE], "env_file", app->env_file, ret_error)) < 0)
+                return r;
+        if ((r = seconds_value(app->ready_timeout, &v[V_READY_TIMEOUT])) < 0 ||
+            (r = seconds_value(app->kill_timeout, &v[V_KILL_TIMEOUT])) < 0 ||
+            (r = seconds_value(app->restart_delay, &v[V_RESTART_DELAY])) < 0)
+                return r;
+        if (app->cpu_weight > 0) {
+                char buf[16];
+                snprintf(buf, sizeof(buf), "%d", app->cpu_weight);
+                if ((r = strv_extend(&v[V_CPU_WEIGHT], buf)) < 0)
+                        return r;
+        }
+        for (size_t i = 0; i < app->n_env; i++) {
+                char *q = NULL;
+                r = quote_env_assignment(app->env[i].name, app->env[i].value, &q);
+                if (r < 0) {
+                        *ret_error = dup_error("env.%s: value %s", app->env[i].name, r);
+                        return r;
+                }
+                if ((r = strv_push(&v[V_ENVIRONMENT], q)) < 0)
+                        return r;
+        }
+        for (size_t i = 0; has_listen && app->listen[i]; i++)
+                if ((r = raw_value(&v[V_LISTEN], "listen", app->listen[i], ret_error)) < 0)
+                        return r;
+        return 0;
+}
+
+static int render_one(const char *tmpl, const Values *vals, const App *app, char *const *extra, UnitSet *set,
+                      const char *path) {
+        TemplateVar vars[_V_MAX];
+        _cleanup_free_ char *body = NULL;
+        char *text = NULL;
+        int r;
+
+        for (size_t i = 0; i < _V_MAX; i++)
+                vars[i] = (TemplateVar) { .key = var_keys[i], .values = vals->v[i] };
+        r = render_template(tmpl, vars, _V_MAX, &body);
+        if (r < 0)
+                return r;
+        r = append_marker(body, app->name, app->config_path, extra, &text);
+        if (r < 0)
+                return r;
+        return unit_set_add(set, path, text);
+}
+
+int render_app_units(const App *app, Scope scope, UnitSet *ret, char **ret_error) {
+        _cleanup_(values_done) Values vals = {};
+        _cleanup_(unit_set_done) UnitSet set = {};
+        _cleanup_free_ char *service = NULL, *target = NULL, *socket = NULL, *increment = NULL;
+        int r;
+
+        *ret_error = NULL;
+        r = fill_values(app, scope, &vals, ret_error);
+        if (r < 0)
+                return r;
+        if (asprintf_safe(&service, "%s@.service", app->name) < 0 || asprintf_safe(&target, "%s.target", app->name) < 0)
+                return -ENOMEM;
+        /* scale renders new instances' drop-ins from this, without reading the config again. */
+        if (app->increment_var && asprintf_safe(&increment, "IncrementVar=%s:%ld", app->increment_var, app->increment_base) < 0)
+                return -ENOMEM;
+        char *const service_extra[] = { increment, NULL };
+        if ((r = render_one(units_service_in, &vals, app, service_extra, &set, service)) < 0 ||
+            (r = render_one(units_target_in, &vals, app, NULL, &set, target)) < 0)
+                return r;
+        if (app->listen && app->listen[0]) {
+                bool shared = app->socket_mode == SOCKET_MODE_SHARED;
+                if (asprintf_safe(&socket, shared ? "%s.socket" : "%s@.socket", app->name) < 0)
+                        return -ENOMEM;
+                r = render_one(shared ? units_socket_shared_in : units_socket_reuseport_in, &vals, app, NULL, &set,
+                               socket);
+                if (r < 0)
+                        return r;
+        }
+        *ret = set;
+        set = (UnitSet) {};
+        return 0;
+}
+
+int render_instance_dropin(const App *app, unsigned index, UnitFile **ret) {
+        _cleanup_free_ char *assignment = NULL, *body = NULL, *value = NULL, *path = NULL;
+        _cleanup_strv_free_ char **app_v = NULL, **config_v = NULL, **env_v = NULL;
+        UnitFile *f;
+        int r;
+
+        *ret = NULL;
+        if (!app->increment_var)
+                return 0;
+        if (asprintf_safe(&value, "%ld", app->increment_base + (long) index) < 0)
+                return -ENOMEM;
+        r = quote_env_assignment(app->increment_var, value, &assignment);
+        if (r < 0)
+                return r;
+        if (strv_extend(&app_v, app->name) < 0 || strv_extend(&config_v, app->config_path) < 0 ||
+            strv_push(&env_v, TAKE_PTR(assignment)) < 0)
+                return -ENOMEM;
+        const TemplateVar vars[] = {
+                { "APP", app_v },
+                { "CONFIG_COMMENT", config_v },
+                { "INSTANCE_ENVIRONMENT", env_v },
+        };
+        r = render_template(units_instance_dropin_in, vars, ELEMENTSOF(vars), &body);
+        if (r < 0)
+                return r;
+        if (asprintf_safe(&path, "%s@%u.service.d/" INSTANCE_DROPIN, app->name, index) < 0)
+                return -ENOMEM;
+        if (!(f = calloc(1, sizeof(*f))))
+                return -ENOMEM;
+        r = append_marker(body, app->name, app->config_path, NULL, &f->text);
+        if (r < 0) {
+                free(f);
+                return r;
+        }
+        f->path = TAKE_PTR(path);
+        *ret = f;
+        return 0;
+}
+
+int app_from_marker(const char *service_text, App *ret) {
+        _cleanup_free_ char *name = marker_get(service_text, "App"), *config = marker_get(service_text, "Config"),
+                            *increment = marker_get(service_text, "IncrementVar");
+        App app = {};
+
+        if (!name || !config)
+                return -EBADMSG;
+        if (increment) {
+                char *colon = strrchr(increment, ':');
+                char *end;
+                if (!colon)
+                        return -EBADMSG;
+                *colon = 0;
+                errno = 0;
+                app.increment_base = strtol(colon + 1, &end, 10);
+                if (errno || *end || !env_name_is_valid(increment))
+                        return -EBADMSG;
+                app.increment_var = TAKE_PTR(increment);
+        }
+        /* The marker stores Config= escaped; undo the %% so the path reads as written. */
+        _cleanup_buffer_ Buffer path = {};
+        for (const char *p = config; *p; p++) {
+                if (buffer_append(&path, p, 1) < 0)
+                        return -ENOMEM;
+                if (p[0] == '%' && p[1] == '%')
+                        p++;
+        }
+        app.name = TAKE_PTR(name);
+        app.config_path = buffer_steal(&path);
+        *ret = app;
+        return 0;
+}
+
+/* The whole set of files an app should have at `count` instances. */
+int render_app_all(const App *app, Scope scope, unsigned count, UnitSet *ret, char **ret_error) {
+        _cleanup_(unit_set_done) UnitSet set = {};
+        int r;
+
+        r = render_app_units(app, scope, &set, ret_error);
+        if (r < 0)
+                return r;
+        for (unsigned k = 0; k < count; k++) {
+                UnitFile *f;
+                r = render_instance_dropin(app, k, &f);
+                if (r < 0)
+                        return r;
+                if (!f)
+                        break;
+                r = unit_set_add(&set, f->path, f->text);
+                free(f->path);
+                free(f);
+                if (r < 0)
+                        return r;
+        }
+        *ret = set;
+        set = (UnitSet) {};
+        return 0;
+}
+

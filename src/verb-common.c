@@ -1,0 +1,140 @@
+/* Steps shared by the verbs, with their error messages. */
+#include "verb-common.h"
+
+#include "escape.h"
+#include "output.h"
+#include "unitfs.h"
+#include "util.h"
+
+int open_cluster(Cluster *c) {
+        _cleanup_free_ char *error = NULL;
+        int r = cluster_open(c, arg_scope, &error);
+        if (r < 0) {
+                log_error("%s", error ? error : strerror(-r));
+                return EXIT_FAILURE_;
+        }
+        return 0;
+}
+
+int check_app_name(const char *name) {
+        if (app_name_is_valid(name))
+                return 0;
+        log_error("'%s' is not a valid app name (1 to %d characters of A-Z a-z 0-9 _ -)", name, APP_NAME_MAX);
+        return EXIT_USAGE;
+}
+
+int lock_app(const char *app, AppLock *ret) {
+        int holder = 0;
+        int r = app_lock_take(arg_scope, app, arg_wait, ret, &holder);
+        if (r == -EBUSY) {
+                if (holder > 0)
+                        log_error("another clusterctl command (pid %d) is working on '%s'; try again when it "
+                                  "finishes, or add --wait",
+                                  holder, app);
+                else
+                        log_error("another clusterctl command is working on '%s'; try again, or add --wait", app);
+                return EXIT_FAILURE_;
+        }
+        if (r < 0) {
+                log_error("cannot take the lock for '%s': %s", app, strerror(-r));
+                return EXIT_FAILURE_;
+        }
+        return 0;
+}
+
+int load_config(const char *path, AppList *ret) {
+        ConfigError error = {};
+        int r = config_load_file(path, ret, &error);
+        if (r < 0) {
+                _cleanup_free_ char *msg = config_error_format(&error);
+                log_error("%s", msg ? msg : strerror(-r));
+                config_error_done(&error);
+                return r == -ENOMEM ? EXIT_FAILURE_ : EXIT_USAGE;
+        }
+        return 0;
+}
+
+int daemon_reload(Cluster *c) {
+        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+        int r = bus_daemon_reload(c->bus, &error);
+        if (r < 0) {
+                _cleanup_free_ char *msg = bus_error_message(&error, r);
+                log_error("the manager could not reload its units: %s", strna(msg));
+                return EXIT_FAILURE_;
+        }
+        return 0;
+}
+
+int run_jobs_and_report(Cluster *c, const char *method, char *const *units, const char *verb_ing) {
+        JobWaiter *w = NULL;
+        uint64_t since = realtime_usec();
+        int r;
+
+        if (!units || !units[0])
+                return 0;
+        r = cluster_run_jobs(c, method, units, &w, NULL, NULL);
+        if (r < 0 && r != -ETIME) {
+                log_error("%s failed: %s", verb_ing, strerror(-r));
+                job_waiter_free(w);
+                return EXIT_FAILURE_;
+        }
+        size_t failed = report_job_failures(c, w, since, r == -ETIME);
+        job_waiter_free(w);
+        return failed > 0 ? EXIT_FAILURE_ : 0;
+}
+
+static int parse_index(const char *unit, const char *app, const char *suffix, unsigned *ret) {
+        size_t al = strlen(app);
+        if (strncmp(unit, app, al) != 0 || unit[al] != '@' || !endswith(unit, suffix))
+                return -EINVAL;
+        _cleanup_free_ char *num = strndup(unit + al + 1, strlen(unit) - al - 1 - strlen(suffix));
+        return num ? safe_atou(num, ret) : -ENOMEM;
+}
+
+static int compare_desc(const void *a, const void *b) {
+        unsigned x = *(const unsigned *) a, y = *(const unsigned *) b;
+        return x < y ? 1 : x > y ? -1 : 0;
+}
+
+int stop_instances_from(Cluster *c, const char *app, unsigned count) {
+        _cleanup_strv_free_ char **loaded = NULL, **units = NULL;
+        _cleanup_free_ unsigned *indices = NULL;
+        size_t n = 0;
+        int r;
+
+        r = cluster_loaded_units(c, app, &loaded);
+        if (r < 0) {
+                log_error("cannot list the units of '%s': %s", app, strerror(-r));
+                return EXIT_FAILURE_;
+        }
+        for (size_t i = 0; loaded && loaded[i]; i++) {
+                unsigned k;
+                if (parse_index(loaded[i], app, ".service", &k) < 0 || k < count)
+                        continue;
+                unsigned *l = realloc(indices, sizeof(unsigned) * (n + 1));
+                if (!l)
+                        return EXIT_FAILURE_;
+                indices = l;
+                indices[n++] = k;
+        }
+        if (n == 0)
+                return 0;
+        /* Highest first: the jobs are enqueued in this order. */
+        qsort(indices, n, sizeof(unsigned), compare_desc);
+        units = instance_units(app, indices, n, ".service");
+        if (!units)
+                return EXIT_FAILURE_;
+        for (size_t i = 0; loaded[i]; i++) {
+                unsigned k;
+                if (parse_index(loaded[i], app, ".socket", &k) >= 0 && k >= count && strv_extend(&units, loaded[i]) < 0)
+                        return EXIT_FAILURE_;
+        }
+        return run_jobs_and_report(c, "StopUnit", units, "stopping");
+}
+
+void format_instance_range(const char *app, unsigned first, unsigned last, char *buf, size_t size) {
+        if (first == last)
+                snprintf(buf, size, "%s@%u", app, first);
+        else
+                snprintf(buf, size, "%s@%u..%u", app, first, last);
+}

@@ -1,0 +1,24 @@
+/* What several verbs do the same way, printing their own errors: open the manager, take the
+ * app's lock, load a config, reload the manager, run jobs and report. Each returns 0 or the
+ * exit code to return. */
+#pragma once
+
+#include "cluster.h"
+#include "clusterctl.h"
+#include "lock.h"
+
+int open_cluster(Cluster *c);
+int check_app_name(const char *name);
+int lock_app(const char *app, AppLock *ret);
+int load_config(const char *path, AppList *ret);
+int daemon_reload(Cluster *c);
+
+/* Runs `method` on units and reports failures; 0 when every job ended "done". `verb_ing` names
+ * the action in messages ("starting"). */
+int run_jobs_and_report(Cluster *c, const char *method, char *const *units, const char *verb_ing);
+
+/* Stops instances with index ≥ count (highest first) and their per-instance sockets. */
+int stop_instances_from(Cluster *c, const char *app, unsigned count);
+
+/* "web@0..3" style summary of indices 0..n-1. */
+void format_instance_range(const char *app, unsigned first, unsigned last, char *buf, size_t size);

@@ -1,0 +1,92 @@
+/* clusterctl delete APP: stop the app, then remove every file and link clusterctl wrote for it,
+ * and nothing else. */
+#include "output.h"
+#include "unitfs.h"
+#include "util.h"
+#include "verb-common.h"
+
+static int remove_app_files(Cluster *c, const char *app, size_t *ret_removed) {
+        _cleanup_strv_free_ char **files = NULL;
+        _cleanup_free_ unsigned *enabled = NULL;
+        size_t n = 0, removed = 0;
+        int r;
+
+        r = cluster_enabled(c, app, &enabled, &n);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < n; i++, removed++)
+                if ((r = unitfs_wants_remove(c->unit_dir, app, enabled[i])) < 0)
+                        return r;
+        r = unitfs_wants_dir_remove(c->unit_dir, app);
+        if (r < 0)
+                return r;
+        r = unitfs_target_disable(c->unit_dir, c->scope, app);
+        if (r < 0)
+                return r;
+        r = unitfs_app_files(c->unit_dir, app, &files);
+        if (r < 0)
+                return r;
+        /* Drop-ins first, the template last: a run interrupted here can still find the app. */
+        for (size_t i = strv_length(files); i > 0; i--) {
+                const char *f = files[i - 1];
+                if (endswith(f, "@.service"))
+                        continue;
+                if ((r = unitfs_remove(c->unit_dir, f)) < 0)
+                        return r;
+                removed++;
+        }
+        for (size_t i = 0; files && files[i]; i++)
+                if (endswith(files[i], "@.service")) {
+                        if ((r = unitfs_remove(c->unit_dir, files[i])) < 0)
+                                return r;
+                        removed++;
+                }
+        *ret_removed = removed;
+        return 0;
+}
+
+int verb_delete(int argc, char **argv) {
+        _cleanup_(cluster_close) Cluster c = {};
+        _cleanup_strv_free_ char **units = NULL;
+        AppLock lock = APP_LOCK_NULL;
+        const char *app = argv[1];
+        size_t removed = 0;
+        int r;
+        (void) argc;
+
+        if ((r = check_app_name(app)) || (r = open_cluster(&c)))
+                return r;
+        if (!cluster_app_exists(&c, app)) {
+                log_error("no app '%s' is installed in %s", app, c.unit_dir);
+                return EXIT_FAILURE_;
+        }
+        if ((r = lock_app(app, &lock)))
+                return r;
+        r = cluster_loaded_units(&c, app, &units);
+        if (r < 0) {
+                log_error("cannot list the units of '%s': %s", app, strerror(-r));
+                goto out;
+        }
+        r = run_jobs_and_report(&c, "StopUnit", units, "stopping");
+        if (r) {
+                log_error("%s: not every unit stopped; its files are left in place", app);
+                goto out;
+        }
+        r = remove_app_files(&c, app, &removed);
+        if (r < 0) {
+                log_error("%s: cannot remove its files from %s: %s", app, c.unit_dir, strerror(-r));
+                r = EXIT_FAILURE_;
+                goto out;
+        }
+        if ((r = daemon_reload(&c)))
+                goto out;
+        /* Forget failed states so nothing of the app lingers in 'systemctl list-units'. */
+        for (size_t i = 0; units && units[i]; i++)
+                (void) sd_bus_call_method(c.bus, SD_DEST, SD_PATH, SD_MANAGER, "ResetFailedUnit", NULL, NULL, "s",
+                                          units[i]);
+        if (!arg_quiet)
+                log_info("%s: deleted (%zu files and links removed)", app, removed);
+out:
+        app_lock_release(&lock);
+        return r;
+}

@@ -1,0 +1,66 @@
+/* clusterctl generate FILE [-o DIR]: the units of a config, for packagers and config
+ * management. Needs no manager. */
+#include "instances.h"
+#include "output.h"
+#include "unitfs.h"
+#include "util.h"
+#include "verb-common.h"
+
+static int write_app(const App *app, const UnitSet *set, unsigned count) {
+        int r;
+
+        for (size_t i = 0; i < set->n_files; i++) {
+                r = unitfs_check_owned(arg_output_dir, set->files[i].path, app->name);
+                if (r == -EEXIST && !arg_force) {
+                        log_error("%s/%s exists and was not written by clusterctl; refusing to overwrite it "
+                                  "(use --force)", arg_output_dir, set->files[i].path);
+                        return EXIT_FAILURE_;
+                }
+                r = unitfs_write_atomic(arg_output_dir, set->files[i].path, set->files[i].text);
+                if (r < 0) {
+                        log_error("cannot write %s/%s: %s", arg_output_dir, set->files[i].path, strerror(-r));
+                        return EXIT_FAILURE_;
+                }
+        }
+        for (unsigned k = 0; k < count; k++)
+                if ((r = unitfs_wants_add(arg_output_dir, app->name, k)) < 0) {
+                        log_error("cannot write the enable links in %s: %s", arg_output_dir, strerror(-r));
+                        return EXIT_FAILURE_;
+                }
+        if ((r = unitfs_target_enable(arg_output_dir, arg_scope, app->name)) < 0) {
+                log_error("cannot write the target link in %s: %s", arg_output_dir, strerror(-r));
+                return EXIT_FAILURE_;
+        }
+        if (!arg_quiet)
+                log_info("%s: %zu files and %u instance links written to %s", app->name, set->n_files, count,
+                         arg_output_dir);
+        return 0;
+}
+
+int verb_generate(int argc, char **argv) {
+        _cleanup_(app_list_done) AppList apps = {};
+        int r;
+        (void) argc;
+
+        if ((r = load_config(argv[1], &apps)))
+                return r;
+        for (size_t i = 0; i < apps.n_apps; i++) {
+                _cleanup_(unit_set_done) UnitSet set = {};
+                _cleanup_free_ char *error = NULL;
+                unsigned count = instance_spec_resolve(&apps.apps[i].instances, usable_cpus());
+
+                r = render_app_all(&apps.apps[i], arg_scope, count, &set, &error);
+                if (r < 0) {
+                        log_error("%s: app '%s': %s", argv[1], apps.apps[i].name, error ? error : strerror(-r));
+                        return EXIT_USAGE;
+                }
+                if (arg_output_dir) {
+                        if ((r = write_app(&apps.apps[i], &set, count)))
+                                return r;
+                        continue;
+                }
+                for (size_t f = 0; f < set.n_files; f++)
+                        printf("%s# %s\n%s", i + f ? "\n" : "", set.files[f].path, set.files[f].text);
+        }
+        return EXIT_OK;
+}

@@ -1,0 +1,164 @@
+/* clusterctl start FILE|APP: write an app's units, enable its instances, start them all at once
+ * and return when every one is ready. */
+#include "output.h"
+#include "unitfs.h"
+#include "util.h"
+#include "verb-common.h"
+
+/* Makes the files and links match the config, with one manager reload if anything changed. */
+static int install_app(Cluster *c, const App *app, unsigned count) {
+        _cleanup_(unit_plan_done) UnitPlan plan = {};
+        _cleanup_free_ char *error = NULL;
+        _cleanup_free_ unsigned *before = NULL;
+        size_t n_before = 0;
+        int r;
+
+        r = cluster_plan_units(c, app, count, arg_force, &plan, &error);
+        if (r < 0) {
+                log_error("%s: %s", app->name, error ? error : strerror(-r));
+                return EXIT_FAILURE_;
+        }
+        r = cluster_enabled(c, app->name, &before, &n_before);
+        if (r < 0) {
+                log_error("%s: cannot read enabled instances: %s", app->name, strerror(-r));
+                return EXIT_FAILURE_;
+        }
+        bool was_installed = plan.unchanged && plan.unchanged[0];
+        r = cluster_apply_plan(c, &plan, &error);
+        if (r < 0) {
+                log_error("%s: %s", app->name, error);
+                return EXIT_FAILURE_;
+        }
+        r = cluster_set_enabled(c, app->name, count);
+        if (r < 0) {
+                log_error("%s: cannot write the enable links in %s: %s", app->name, c->unit_dir, strerror(-r));
+                return EXIT_FAILURE_;
+        }
+        bool links_changed = n_before != count || (n_before > 0 && before[n_before - 1] != count - 1);
+        if (unit_plan_changes(&plan) || links_changed) {
+                r = daemon_reload(c);
+                if (r)
+                        return r;
+        }
+        if (was_installed && plan.write.n_files > 0 && !arg_quiet)
+                log_info("%s: units updated; running instances keep the old version until 'clusterctl reload %s'",
+                         app->name, app->name);
+        return 0;
+}
+
+static int start_instances(Cluster *c, const char *app, unsigned count) {
+        _cleanup_strv_free_ char **units = NULL;
+        _cleanup_free_ unsigned *indices = calloc(count ? count : 1, sizeof(unsigned));
+        _cleanup_free_ char *target = NULL;
+        uint64_t begin = now_usec();
+        char range[128], took[32];
+        int r;
+
+        if (!indices)
+                return EXIT_FAILURE_;
+        for (unsigned k = 0; k < count; k++)
+                indices[k] = k;
+        units = instance_units(app, indices, count, ".service");
+        if (!units || asprintf_safe(&target, "%s.target", app) < 0 || strv_push(&units, TAKE_PTR(target)) < 0)
+                return EXIT_FAILURE_;
+
+        r = run_jobs_and_report(c, "StartUnit", units, "starting");
+        if (r)
+                return r;
+        format_instance_range(app, 0, count - 1, range, sizeof(range));
+        format_duration(now_usec() - begin, took, sizeof(took));
+        if (!arg_quiet)
+                log_info("%s: %u instance%s ready in %s (%s)", app, count, count == 1 ? "" : "s", took, range);
+        return 0;
+}
+
+static int start_app(Cluster *c, const App *app) {
+        AppLock lock = APP_LOCK_NULL;
+        unsigned count = instance_spec_resolve(&app->instances, usable_cpus());
+        int r;
+
+        r = lock_app(app->name, &lock);
+        if (r)
+                return r;
+        r = install_app(c, app, count);
+        if (!r)
+                r = stop_instances_from(c, app->name, count);
+        if (!r)
+                r = start_instances(c, app->name, count);
+        app_lock_release(&lock);
+        return r;
+}
+
+/* `start APP` without a config: start what is installed. */
+static int start_installed(Cluster *c, const char *app) {
+        _cleanup_free_ unsigned *enabled = NULL;
+        AppLock lock = APP_LOCK_NULL;
+        size_t n = 0;
+        int r;
+
+        if (!cluster_app_exists(c, app)) {
+                log_error("no config for '%s' (tried %s) and no units installed; run 'clusterctl start FILE'",
+                          app, arg_scope == SCOPE_SYSTEM ? "/etc/clusterctl/" : "$XDG_CONFIG_HOME/clusterctl/");
+                return EXIT_FAILURE_;
+        }
+        r = lock_app(app, &lock);
+        if (r)
+                return r;
+        r = cluster_enabled(c, app, &enabled, &n);
+        if (r < 0 || n == 0) {
+                log_error("%s: no enabled instances; use 'clusterctl scale %s N'", app, app);
+                app_lock_release(&lock);
+                return EXIT_FAILURE_;
+        }
+        /* Enabled indices are 0..n-1 whenever clusterctl wrote them. */
+        r = start_instances(c, app, enabled[n - 1] + 1);
+        app_lock_release(&lock);
+        return r;
+}
+
+int verb_start(int argc, char **argv) {
+        _cleanup_(app_list_done) AppList apps = {};
+        _cleanup_(cluster_close) Cluster c = {};
+        _cleanup_free_ char *found = NULL;
+        const char *arg = argv[1], *path = NULL;
+        int r;
+        (void) argc;
+
+        if (arg_is_config_path(arg))
+                path = arg;
+        else {
+                r = check_app_name(arg);
+                if (r)
+                        return r;
+                if (arg_config)
+                        path = arg_config;
+                else if (find_app_config(arg_scope, arg, &found) >= 0)
+                        path = found;
+        }
+        if (path) {
+                r = load_config(path, &apps);
+                if (r)
+                        return r;
+        }
+        r = open_cluster(&c);
+        if (r)
+                return r;
+        if (!path)
+                return start_installed(&c, arg);
+
+        int result = 0;
+        bool matched = false;
+        for (size_t i = 0; i < apps.n_apps; i++) {
+                if (!arg_is_config_path(arg) && !streq(apps.apps[i].name, arg))
+                        continue;
+                matched = true;
+                r = start_app(&c, &apps.apps[i]);
+                if (r && !result)
+                        result = r;
+        }
+        if (!matched) {
+                log_error("%s defines no app named '%s'", path, arg);
+                return EXIT_USAGE;
+        }
+        return result;
+}

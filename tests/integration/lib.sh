@@ -1,0 +1,139 @@
+# Shared by the integration tests: they drive the built clusterctl binary against the private
+# systemd user manager that the CTest fixture started (tests/lib/manager.sh).
+#
+# Each test script sources this file, calls `begin`, and uses `check`/`expect_*`; the first
+# failed check prints what was expected and ends the script with status 1. `cleanup_apps` deletes
+# every app the script started, whatever happened.
+set -euo pipefail
+
+: "${CLUSTERCTL:?path of the clusterctl binary}"
+: "${TESTAPP:?path of the C test app}"
+: "${MANAGER_STATE:?state directory of the private manager}"
+
+# shellcheck disable=SC1091
+source "$MANAGER_STATE/env"
+export XDG_RUNTIME_DIR XDG_CONFIG_HOME
+
+UNIT_DIR="$XDG_CONFIG_HOME/systemd/user"
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/clusterctl-test.XXXXXX")
+TEST_NAME=$(basename "$0" .sh)
+CHECKS=0
+APPS_STARTED=()
+
+log() { printf '# %s\n' "$*"; }
+
+fail() {
+	printf 'not ok %d - %s\n' $((CHECKS + 1)) "$1"
+	shift
+	local line
+	for line in "$@"; do printf '#   %s\n' "$line"; done
+	exit 1
+}
+
+pass() {
+	CHECKS=$((CHECKS + 1))
+	printf 'ok %d - %s\n' "$CHECKS" "$1"
+}
+
+# check DESCRIPTION COMMAND...: the command must succeed.
+check() {
+	local what=$1
+	shift
+	if "$@" >"$WORK/out" 2>&1; then
+		pass "$what"
+	else
+		fail "$what" "command failed: $*" "$(cat "$WORK/out")"
+	fi
+}
+
+# expect_exit CODE DESCRIPTION COMMAND...: run, keep stdout in $WORK/stdout, stderr in
+# $WORK/stderr, and require the exit status.
+expect_exit() {
+	local want=$1 what=$2 got=0
+	shift 2
+	"$@" >"$WORK/stdout" 2>"$WORK/stderr" || got=$?
+	if [[ $got == "$want" ]]; then
+		pass "$what"
+	else
+		fail "$what" "exit status $got, expected $want: $*" "stdout: $(cat "$WORK/stdout")" \
+			"stderr: $(cat "$WORK/stderr")"
+	fi
+}
+
+expect_eq() { # DESCRIPTION GOT WANT
+	if [[ $2 == "$3" ]]; then pass "$1"; else fail "$1" "got:  '$2'" "want: '$3'"; fi
+}
+
+expect_contains() { # DESCRIPTION FILE TEXT
+	if grep -qF -- "$3" "$2"; then pass "$1"; else fail "$1" "'$3' not found in:" "$(cat "$2")"; fi
+}
+
+expect_not_contains() { # DESCRIPTION FILE TEXT
+	if ! grep -qF -- "$3" "$2"; then pass "$1"; else fail "$1" "'$3' unexpectedly in:" "$(cat "$2")"; fi
+}
+
+# clusterctl against the private user manager.
+cc() { "$CLUSTERCTL" --user "$@"; }
+
+# write_config APP PORT [EXTRA LINES...]: a config for the C test app in $WORK/APP.conf.
+write_config() {
+	local app=$1 port=$2
+	shift 2
+	{
+		printf 'name = "%s";\n' "$app"
+		printf 'exec = "%s";\n' "$TESTAPP"
+		printf 'listen = "127.0.0.1:%s";\n' "$port"
+		local line
+		for line in "$@"; do printf '%s\n' "$line"; done
+	} >"$WORK/$app.conf"
+	echo "$WORK/$app.conf"
+}
+
+start_app() { # APP CONFIG: start, and remember to delete it at the end
+	APPS_STARTED+=("$1")
+	cc start "$2"
+}
+
+cleanup_apps() {
+	local app
+	for app in "${APPS_STARTED[@]}"; do
+		cc delete "$app" >/dev/null 2>&1 || true
+	done
+	rm -rf "$WORK"
+}
+
+begin() {
+	trap cleanup_apps EXIT
+	log "$TEST_NAME: manager $MANAGER_PID, units in $UNIT_DIR"
+}
+
+finish() {
+	printf '%d passed, 0 failed\n' "$CHECKS"
+}
+
+# systemctl --user show -p PROP --value UNIT
+unit_prop() { systemctl --user show -p "$2" --value "$1"; }
+
+# The environment of a unit's main process, one VAR=value a line.
+main_environ() {
+	local pid
+	pid=$(unit_prop "$1" MainPID)
+	[[ $pid != 0 ]] || return 1
+	tr '\0' '\n' <"/proc/$pid/environ"
+}
+
+# Number of loaded instance services of APP in state active.
+active_instances() {
+	systemctl --user list-units --state=active --plain --no-legend "$1@*.service" | wc -l
+}
+
+# http_get PORT [PATH]: one request on a new connection.
+http_get() { curl -sS --max-time 5 "http://127.0.0.1:$1${2:-/}"; }
+
+# Instances seen over N new connections to PORT, as a sorted unique list.
+instances_seen() { # PORT N
+	local i
+	for ((i = 0; i < $2; i++)); do
+		http_get "$1" / | sed -n 's/^instance=\([^ ]*\) .*/\1/p'
+	done | sort -u | tr '\n' ' '
+}

@@ -1,0 +1,5 @@
+/* Tests of render.c (being written). */
+#include "test.h"
+
+TEST(placeholder) {
+}
