@@ -124,6 +124,8 @@ static int parse_properties(sd_bus_message *m, UnitInfo *u) {
                         r = sd_bus_message_read(m, "v", "t", &u->active_enter_usec);
                 else if (streq(name, "ExecMainStartTimestamp"))
                         r = sd_bus_message_read(m, "v", "t", &u->exec_main_start_usec);
+                else if (streq(name, "ExecMainStartTimestampMonotonic"))
+                        r = sd_bus_message_read(m, "v", "t", &u->exec_main_start_monotonic);
                 else if (streq(name, "MemoryCurrent"))
                         r = sd_bus_message_read(m, "v", "t", &u->memory_current);
                 else if (streq(name, "CPUUsageNSec"))

@@ -33,6 +33,7 @@ typedef struct UnitInfo {
         bool has_n_restarts;
         uint64_t active_enter_usec; /* realtime */
         uint64_t exec_main_start_usec;
+        uint64_t exec_main_start_monotonic;
         uint64_t memory_current;  /* UINT64_MAX: unknown */
         uint64_t cpu_usage_nsec;  /* UINT64_MAX: unknown */
         int32_t exec_main_code;   /* CLD_EXITED, CLD_KILLED, CLD_DUMPED */

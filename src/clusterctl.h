@@ -38,6 +38,7 @@ typedef struct Verb {
 int verb_start(int argc, char **argv);
 int verb_stop(int argc, char **argv);
 int verb_restart(int argc, char **argv);
+int verb_reload(int argc, char **argv);
 int verb_scale(int argc, char **argv);
 int verb_status(int argc, char **argv);
 int verb_delete(int argc, char **argv);

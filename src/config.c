@@ -16,6 +16,7 @@
 #define DEFAULT_INSTANCE_VAR "NODE_APP_INSTANCE"
 #define DEFAULT_READY_TIMEOUT 30.0
 #define DEFAULT_RESTART_DELAY 1.0
+#define DEFAULT_GRACE 0.5
 #define TIMEOUT_MAX 86400.0
 
 static const char *const socket_mode_table[_SOCKET_MODE_MAX] = {
@@ -123,7 +124,10 @@ _printf_(3, 4) static int fail_at(Parser *p, const config_setting_t *s, const ch
 
         config_error_done(p->error);
         const char *file = s ? config_setting_source_file(s) : NULL;
-        p->error->file = strdup(file ? file : p->path);
+        if (file && file[0] != '/')
+                (void) asprintf_safe(&p->error->file, "%s/%s", p->dir, file);
+        else
+                p->error->file = strdup(file ? file : p->path);
         p->error->line = s ? (int) config_setting_source_line(s) : 0;
         p->error->message = msg;
         return -EINVAL;
@@ -151,17 +155,29 @@ static const char *type_name(int type) {
         }
 }
 
+static bool is_integer(const config_setting_t *s) {
+        return config_setting_type(s) == CONFIG_TYPE_INT || config_setting_type(s) == CONFIG_TYPE_INT64;
+}
+
+/* The key a setting belongs to: list elements have no name, their list does. */
+static const char *setting_label(const config_setting_t *s) {
+        for (; s; s = config_setting_parent(s))
+                if (config_setting_name(s))
+                        return config_setting_name(s);
+        return "value";
+}
+
 static int get_string(Parser *p, const config_setting_t *s, const char **ret) {
         const char *v;
         int r;
 
         if (config_setting_type(s) != CONFIG_TYPE_STRING)
-                return fail_at(p, s, "%s: expected a string, got %s", config_setting_name(s),
+                return fail_at(p, s, "%s: expected a string, got %s", setting_label(s),
                                type_name(config_setting_type(s)));
         v = config_setting_get_string(s);
         r = value_check(v);
         if (r < 0)
-                return fail_at(p, s, "%s: value %s", config_setting_name(s), value_check_error(r));
+                return fail_at(p, s, "%s: value %s", setting_label(s), value_check_error(r));
         *ret = v;
         return 0;
 }
@@ -191,11 +207,11 @@ static int get_seconds(Parser *p, const config_setting_t *s, double min, double 
                 v = config_setting_get_float(s);
                 break;
         default:
-                return fail_at(p, s, "%s: expected a number of seconds, got %s", config_setting_name(s),
+                return fail_at(p, s, "%s: expected a number of seconds, got %s", setting_label(s),
                                type_name(config_setting_type(s)));
         }
         if (!isfinite(v) || v < min || v > TIMEOUT_MAX)
-                return fail_at(p, s, "%s: %g is out of range (%g to %g seconds)", config_setting_name(s), v, min,
+                return fail_at(p, s, "%s: %g is out of range (%g to %g seconds)", setting_label(s), v, min,
                                TIMEOUT_MAX);
         *ret = v;
         return 0;
@@ -207,19 +223,29 @@ static int absolute_path(Parser *p, const config_setting_t *s, const char *path,
         int r;
 
         if (!*path)
-                return fail_at(p, s, "%s: path is empty", config_setting_name(s));
+                return fail_at(p, s, "%s: path is empty", setting_label(s));
         if (path[0] == '/')
                 abs = strdup(path);
         else if (asprintf(&abs, "%s/%s", base ? base : p->dir, path) < 0)
                 abs = NULL;
         if (!abs)
                 return -ENOMEM;
+        char *normalized = NULL;
+        r = path_normalize(abs, &normalized);
+        free(abs);
+        if (r < 0)
+                return r;
+        abs = normalized;
+        if (strlen(abs) >= PATH_MAX) {
+                free(abs);
+                return fail_at(p, s, "%s: path is too long (at most %d bytes)", setting_label(s), PATH_MAX - 1);
+        }
         char *escaped = NULL;
         r = escape_raw(abs, &escaped);
         free(escaped);
         if (r < 0) {
                 free(abs);
-                return fail_at(p, s, "%s: path '%s' cannot be written to a unit (%s)", config_setting_name(s), path,
+                return fail_at(p, s, "%s: path '%s' cannot be written to a unit (%s)", setting_label(s), path,
                                r == -EBADMSG ? "leading/trailing space or trailing backslash" : value_check_error(r));
         }
         *ret = abs;
@@ -251,28 +277,30 @@ static int get_argv(Parser *p, const config_setting_t *s, char ***ret) {
                         return r;
                 r = split_command_line(v, &argv);
                 if (r == -ENODATA)
-                        return fail_at(p, s, "%s: command line is empty", config_setting_name(s));
+                        return fail_at(p, s, "%s: command line is empty", setting_label(s));
                 if (r < 0)
                         return fail_at(p, s, "%s: unbalanced quotes or trailing backslash in '%s'",
-                                       config_setting_name(s), v);
+                                       setting_label(s), v);
         } else if (config_setting_is_aggregate(s) && config_setting_type(s) != CONFIG_TYPE_GROUP) {
                 int n = config_setting_length(s);
                 for (int i = 0; i < n; i++) {
                         const config_setting_t *e = config_setting_get_elem(s, (unsigned) i);
                         if (config_setting_type(e) != CONFIG_TYPE_STRING)
                                 return fail_at(p, e, "%s: element %d: expected a string, got %s",
-                                               config_setting_name(s), i, type_name(config_setting_type(e)));
+                                               setting_label(s), i, type_name(config_setting_type(e)));
                         const char *v = config_setting_get_string(e);
                         r = value_check(v);
                         if (r < 0)
-                                return fail_at(p, e, "%s: element %d %s", config_setting_name(s), i,
+                                return fail_at(p, e, "%s: element %d %s", setting_label(s), i,
                                                value_check_error(r));
                         r = strv_extend(&argv, v);
                         if (r < 0)
                                 return r;
                 }
+                if (!argv || !argv[0][0])
+                        return fail_at(p, s, "%s: command line is empty", setting_label(s));
         } else
-                return fail_at(p, s, "%s: expected a string or a list of strings, got %s", config_setting_name(s),
+                return fail_at(p, s, "%s: expected a string or a list of strings, got %s", setting_label(s),
                                type_name(config_setting_type(s)));
         *ret = TAKE_PTR(argv);
         return 0;
@@ -300,7 +328,7 @@ static int parse_user_or_group(Parser *p, const config_setting_t *s, char **fiel
         if (r < 0)
                 return r;
         if (!user_name_is_valid(v))
-                return fail_at(p, s, "%s: '%s' is not a valid user or group name", config_setting_name(s), v);
+                return fail_at(p, s, "%s: '%s' is not a valid user or group name", setting_label(s), v);
         return dup_string(p, s, field);
 }
 
@@ -404,7 +432,7 @@ static int parse_env_name_setting(Parser *p, const config_setting_t *s, char **f
         if (r < 0)
                 return r;
         if (!env_name_is_valid(v))
-                return fail_at(p, s, "%s: '%s' is not a valid variable name", config_setting_name(s), v);
+                return fail_at(p, s, "%s: '%s' is not a valid variable name", setting_label(s), v);
         return dup_string(p, s, field);
 }
 
@@ -438,12 +466,12 @@ static int parse_listen(Parser *p, const config_setting_t *s, App *app) {
 
         if (config_setting_type(s) == CONFIG_TYPE_STRING)
                 return add_listen(p, s, app);
-        if (config_setting_type(s) == CONFIG_TYPE_INT) {
-                char buf[16];
-                int port = config_setting_get_int(s);
+        if (is_integer(s)) {
+                char buf[24];
+                long long port = config_setting_get_int64(s);
                 if (port < 1 || port > 65535)
-                        return fail_at(p, s, "listen: port %d is out of range (1 to 65535)", port);
-                snprintf(buf, sizeof(buf), "%d", port);
+                        return fail_at(p, s, "listen: port %lld is out of range (1 to 65535)", port);
+                snprintf(buf, sizeof(buf), "%lld", port);
                 return strv_extend(&app->listen, buf);
         }
         if (!config_setting_is_aggregate(s) || config_setting_type(s) == CONFIG_TYPE_GROUP)
@@ -471,7 +499,7 @@ static int parse_enum(Parser *p, const config_setting_t *s, const char *const *t
                 for (size_t k = 0; k < n; k++)
                         if (table[k])
                                 buffer_printf(&allowed, "%s\"%s\"", allowed.len ? ", " : "", table[k]);
-                return fail_at(p, s, "%s: '%s' is not one of %s", config_setting_name(s), v, allowed.data);
+                return fail_at(p, s, "%s: '%s' is not one of %s", setting_label(s), v, allowed.data);
         }
         *ret = i;
         return 0;
@@ -511,7 +539,8 @@ static int parse_kill_signal(Parser *p, const config_setting_t *s, App *app) {
 }
 
 static int parse_kill_timeout(Parser *p, const config_setting_t *s, App *app) {
-        return get_seconds(p, s, 0, &app->kill_timeout);
+        /* TimeoutStopSec=0 would mean "never", the opposite of what 0 suggests. */
+        return get_seconds(p, s, 0.001, &app->kill_timeout);
 }
 
 static int parse_restart(Parser *p, const config_setting_t *s, App *app) {
@@ -562,18 +591,18 @@ static int parse_memory_max(Parser *p, const config_setting_t *s, App *app) {
 }
 
 static int parse_cpu_weight(Parser *p, const config_setting_t *s, App *app) {
-        if (config_setting_type(s) != CONFIG_TYPE_INT)
+        if (!is_integer(s))
                 return fail_at(p, s, "cpu_weight: expected an integer, got %s", type_name(config_setting_type(s)));
-        int v = config_setting_get_int(s);
+        long long v = config_setting_get_int64(s);
         if (v < 1 || v > 10000)
-                return fail_at(p, s, "cpu_weight: %d is out of range (1 to 10000)", v);
-        app->cpu_weight = v;
+                return fail_at(p, s, "cpu_weight: %lld is out of range (1 to 10000)", v);
+        app->cpu_weight = (int) v;
         return 0;
 }
 
 static int parse_rollout(Parser *p, const config_setting_t *s, App *app) {
         if (config_setting_type(s) != CONFIG_TYPE_GROUP)
-                return fail_at(p, s, "rollout: expected a group { batch = 1; pause = 0.0; on_failure = \"stop\"; }");
+                return fail_at(p, s, "rollout: expected a group { batch = 1; pause = 0.0; grace = 0.5; on_failure = \"stop\"; }");
         int n = config_setting_length(s);
         for (int i = 0; i < n; i++) {
                 const config_setting_t *e = config_setting_get_elem(s, (unsigned) i);
@@ -581,10 +610,10 @@ static int parse_rollout(Parser *p, const config_setting_t *s, App *app) {
                 int r;
 
                 if (streq(key, "batch")) {
-                        if (config_setting_type(e) == CONFIG_TYPE_INT) {
-                                int b = config_setting_get_int(e);
+                        if (is_integer(e)) {
+                                long long b = config_setting_get_int64(e);
                                 if (b < 1 || b > INSTANCES_MAX)
-                                        return fail_at(p, e, "rollout.batch: %d is out of range (1 to %d, or \"N%%\")",
+                                        return fail_at(p, e, "rollout.batch: %lld is out of range (1 to %d, or \"N%%\")",
                                                        b, INSTANCES_MAX);
                                 app->rollout.batch = (unsigned) b;
                                 app->rollout.batch_percent = 0;
@@ -600,6 +629,10 @@ static int parse_rollout(Parser *p, const config_setting_t *s, App *app) {
                         r = get_seconds(p, e, 0, &app->rollout.pause);
                         if (r < 0)
                                 return r;
+                } else if (streq(key, "grace")) {
+                        r = get_seconds(p, e, 0, &app->rollout.grace);
+                        if (r < 0)
+                                return r;
                 } else if (streq(key, "on_failure")) {
                         int v;
                         r = parse_enum(p, e, on_failure_table, _ON_FAILURE_MAX, &v);
@@ -607,7 +640,7 @@ static int parse_rollout(Parser *p, const config_setting_t *s, App *app) {
                                 return r;
                         app->rollout.on_failure = (OnFailure) v;
                 } else
-                        return fail_at(p, e, "rollout: unknown key '%s' (batch, pause, on_failure)", key);
+                        return fail_at(p, e, "rollout: unknown key '%s' (batch, pause, grace, on_failure)", key);
         }
         return 0;
 }
@@ -671,7 +704,8 @@ static int find_in_path(const char *name, char **ret) {
                         continue;
                 if (asprintf(&candidate, "%s/%s", dir, name) < 0)
                         return -ENOMEM;
-                if (access(candidate, X_OK) == 0) {
+                struct stat st;
+                if (stat(candidate, &st) == 0 && S_ISREG(st.st_mode) && access(candidate, X_OK) == 0) {
                         *ret = candidate;
                         return 0;
                 }
@@ -687,8 +721,16 @@ static int resolve_argv0(Parser *p, const config_setting_t *s, App *app) {
         const char *cmd = app->argv[0];
         int r;
 
-        if (cmd[0] == '/')
+        if (!*cmd)
+                return fail_at(p, s, "%s: the command is empty", setting_label(s));
+        if (cmd[0] == '/') {
+                r = absolute_path(p, s, cmd, NULL, &resolved);
+                if (r < 0)
+                        return r;
+                free(app->argv[0]);
+                app->argv[0] = resolved;
                 return 0;
+        }
         if (strchr(cmd, '/')) {
                 r = absolute_path(p, s, cmd, app->cwd, &resolved);
                 if (r < 0)
@@ -697,7 +739,7 @@ static int resolve_argv0(Parser *p, const config_setting_t *s, App *app) {
                 r = find_in_path(cmd, &resolved);
                 if (r == -ENOENT)
                         return fail_at(p, s, "%s: command '%s' not found in PATH; give an absolute path",
-                                       config_setting_name(s), cmd);
+                                       setting_label(s), cmd);
                 if (r < 0)
                         return r;
         }
@@ -772,7 +814,7 @@ static void app_set_defaults(App *app) {
         app->ready_timeout = DEFAULT_READY_TIMEOUT;
         app->kill_timeout = -1;
         app->restart_delay = DEFAULT_RESTART_DELAY;
-        app->rollout = (Rollout) { .batch = 1, .on_failure = ON_FAILURE_STOP };
+        app->rollout = (Rollout) { .batch = 1, .grace = DEFAULT_GRACE, .on_failure = ON_FAILURE_STOP };
 }
 
 static const EnvVar *app_find_env(const App *app, const char *name) {
@@ -937,6 +979,14 @@ static int config_load(const char *text, const char *path, AppList *ret, ConfigE
                 return -ENOMEM;
         p.path = abs;
         p.dir = dirname(dir_buf);
+        r = value_check(abs);
+        if (r < 0 || abs[strlen(abs) - 1] == ' ' || abs[strlen(abs) - 1] == '\\') {
+                error.file = strdup(path);
+                error.message = strdup("the config's path cannot be named in a unit file (control character, "
+                                       "invalid UTF-8 or trailing space/backslash); rename it");
+                *ret_error = error;
+                return -EINVAL;
+        }
 
         config_init(&cfg);
         cfgp = &cfg;

@@ -38,6 +38,7 @@ typedef struct Rollout {
         unsigned batch;       /* instances restarted together; 0 = use batch_percent */
         unsigned batch_percent;
         double pause;         /* seconds between batches */
+        double grace;         /* seconds an instance must stay up after READY */
         OnFailure on_failure;
 } Rollout;
 

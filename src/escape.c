@@ -37,7 +37,7 @@ bool env_name_is_valid(const char *name) {
 bool user_name_is_valid(const char *name) {
         size_t n = name ? strlen(name) : 0;
 
-        if (n == 0 || n > 32 || name[0] == '-')
+        if (n == 0 || n > 32 || name[0] == '-' || strspn(name, ".") == n)
                 return false;
         for (size_t i = 0; i < n; i++) {
                 char c = name[i];
@@ -144,17 +144,25 @@ int escape_raw(const char *s, char **ret) {
         return 0;
 }
 
-int quote_exec_arg(const char *s, char **ret) {
+static int quote_exec(const char *s, bool dollar, char **ret) {
         _cleanup_buffer_ Buffer b = {};
         int r;
 
         r = value_check(s);
         if (r < 0)
                 return r;
-        if (buffer_puts(&b, "\"") < 0 || append_escaped(&b, s, true, true) < 0 || buffer_puts(&b, "\"") < 0)
+        if (buffer_puts(&b, "\"") < 0 || append_escaped(&b, s, true, dollar) < 0 || buffer_puts(&b, "\"") < 0)
                 return -ENOMEM;
         *ret = buffer_steal(&b);
         return 0;
+}
+
+int quote_exec_arg(const char *s, char **ret) {
+        return quote_exec(s, true, ret);
+}
+
+int quote_exec_path(const char *s, char **ret) {
+        return quote_exec(s, false, ret);
 }
 
 int quote_env_assignment(const char *name, const char *value, char **ret) {

@@ -24,6 +24,9 @@ int escape_raw(const char *s, char **ret);
 
 /* One ExecStart= argument: double-quoted, with \ " escaped, $ → $$ and % → %%. */
 int quote_exec_arg(const char *s, char **ret);
+/* The executable itself (argv[0]): the same, but $ stays single — systemd expands no variables
+ * in the path it runs, so $$ would reach the file system as two dollars. */
+int quote_exec_path(const char *s, char **ret);
 
 /* One Environment= assignment "NAME=value", quoted so that spaces, quotes, backslashes
  * and $ survive exactly; % → %%. */

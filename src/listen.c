@@ -27,6 +27,10 @@ int listen_address_normalize(const char *s, char **ret) {
                 if (strlen(s) >= sizeof(((struct sockaddr_un *) NULL)->sun_path) || value_check(s) < 0 ||
                     strchr(s, ' ') || strchr(s, '\\') || strchr(s, '%') || endswith(s, "/"))
                         return -EINVAL;
+                /* systemd wants it normalized: no "//", "/./" or "/../". */
+                _cleanup_free_ char *normalized = NULL;
+                if (path_normalize(s, &normalized) < 0 || !streq(normalized, s))
+                        return -EINVAL;
         } else if (s[0] == '[') {
                 const char *end = strchr(s, ']');
                 struct in6_addr a6;

@@ -55,6 +55,16 @@ int app_lock_take(Scope scope, const char *app, bool wait, AppLock *ret, int *re
         return 0;
 }
 
+int app_runtime_file(Scope scope, const char *app, const char *suffix, char **ret) {
+        _cleanup_free_ char *dir = NULL;
+        int r = lock_dir(scope, &dir);
+        if (r < 0)
+                return r;
+        if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+                return -errno;
+        return asprintf_safe(ret, "%s/%s%s", dir, app, suffix);
+}
+
 void app_lock_release(AppLock *l) {
         if (l->fd >= 0) {
                 close(l->fd);

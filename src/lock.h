@@ -13,3 +13,6 @@ typedef struct AppLock {
 /* -EBUSY when another process holds it and wait is false; *ret_holder is then its pid (or 0). */
 int app_lock_take(Scope scope, const char *app, bool wait, AppLock *ret, int *ret_holder);
 void app_lock_release(AppLock *l);
+
+/* A file of the app's in the runtime directory that holds the lock: "web.rollout". */
+int app_runtime_file(Scope scope, const char *app, const char *suffix, char **ret);

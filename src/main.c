@@ -33,6 +33,17 @@ static const Verb verbs[] = {
         { "restart", 1, 1, verb_restart, "restart APP", "restart every instance at once",
           "Restarts all enabled instances at the same time (PM2's restart). For a staggered\n"
           "restart that keeps serving, use 'clusterctl reload APP'." },
+        { "reload", 1, 1, verb_reload, "reload APP",
+          "restart instances batch by batch, each ready before the next; applies config changes",
+          "A zero-downtime rolling restart. If the config changed since the units were written,\n"
+          "they are rewritten first and the change is rolled out. Each batch (rollout.batch,\n"
+          "--batch N or N%) is restarted and waited for: ready (READY=1), a new process, and\n"
+          "still up after rollout.grace seconds. On a failure the rollout stops and the\n"
+          "instances not yet restarted keep serving the old version; the failed one is stopped.\n"
+          "--on-failure rollback puts the previous units back and restarts the moved instances;\n"
+          "continue goes on regardless. --dry-run prints the plan and the unit diff.\n"
+          "Interrupted, it leaves every instance running; run it again to finish: instances\n"
+          "already on the new version are not restarted twice. --json prints one event per line." },
         { "scale", 2, 2, verb_scale, "scale APP N|max|max-N|+N|-N", "change the number of instances",
           "Sets the number of instances: N, max (the CPUs this process may use), max-N,\n"
           "or +N / -N relative to the current count. New instances are started (and waited\n"
@@ -82,6 +93,9 @@ static void print_usage(FILE *f) {
                 "      --force           overwrite unit files clusterctl did not write\n"
                 "      --json            machine-readable output (status)\n"
                 "      --wait            wait for another command on the same app to finish\n"
+                "      --batch N|N%%     instances restarted together (reload)\n"
+                "      --on-failure MODE stop (default), rollback or continue (reload)\n"
+                "      --dry-run         print what reload would do, change nothing\n"
                 "  -q, --quiet           print only errors\n"
                 "  -h, --help            show this help\n"
                 "      --version         show the version\n"
@@ -155,6 +169,9 @@ static int parse_options(int argc, char **argv) {
                 { "json", no_argument, NULL, OPT_JSON },
                 { "wait", no_argument, NULL, OPT_WAIT },
                 { "quiet", no_argument, NULL, 'q' },
+                { "batch", required_argument, NULL, OPT_BATCH },
+                { "on-failure", required_argument, NULL, OPT_ON_FAILURE },
+                { "dry-run", no_argument, NULL, OPT_DRY_RUN },
                 {},
         };
         int c;
@@ -191,6 +208,19 @@ static int parse_options(int argc, char **argv) {
                         break;
                 case 'q':
                         arg_quiet = true;
+                        break;
+                case OPT_BATCH:
+                        arg_batch = optarg;
+                        break;
+                case OPT_ON_FAILURE:
+                        arg_on_failure = on_failure_from_string(optarg);
+                        if (arg_on_failure < 0) {
+                                log_error("--on-failure: '%s' is not stop, rollback or continue", optarg);
+                                return -EINVAL;
+                        }
+                        break;
+                case OPT_DRY_RUN:
+                        arg_dry_run = true;
                         break;
                 case ':':
                         log_error("option '%s' needs a value", argv[optind - 1]);

@@ -58,16 +58,14 @@ static int emit_line(Buffer *out, const char *line, size_t len, const TemplateVa
                 const char *end = memmem(p, len - (size_t) (p - line), "}}", 2);
                 assert(end); /* templates are ours: an unclosed placeholder is a bug */
                 const TemplateVar *v = find_var(vars, n_vars, p + 2, (size_t) (end - p - 2));
-                if (!v) {
-                        fprintf(stderr, "template placeholder %.*s has no value\n", (int) (end - p - 2), p + 2);
-                        assert(!"unknown placeholder");
-                        return -EINVAL;
-                }
+                if (!v)
+                        return -EINVAL; /* a placeholder nobody provides: a bug in the caller */
                 size_t n = strv_length(v->values);
                 if (n == 0)
                         return 0;
                 if (n > 1) {
-                        assert(times == 1 || times == n);
+                        if (times != 1 && times != n)
+                                return -EINVAL; /* two lists on one line must pair up */
                         times = n;
                 }
         }
@@ -157,13 +155,13 @@ bool marker_find(const char *text, const char *app) {
 
 bool marker_hash_matches(const char *text) {
         const char *h = strstr(text, "\nHash=");
-        uint64_t want;
+        char expected[32];
 
         if (!h || !marker_section(text))
                 return false;
-        if (sscanf(h + 6, "%16" SCNx64, &want) != 1)
-                return false;
-        return hash64(text, (size_t) (h - text + 1)) == want;
+        /* The Hash= line must be the very last, exactly as written: anything after it is an edit. */
+        snprintf(expected, sizeof(expected), "Hash=%016" PRIx64 "\n", hash64(text, (size_t) (h - text + 1)));
+        return streq(h + 1, expected);
 }
 
 int unit_name_instance(const char *app, unsigned index, const char *suffix, char **ret) {
@@ -265,7 +263,7 @@ static int exec_start_value(const App *app, char **ret, char **ret_error) {
 
         for (size_t i = 0; app->argv[i]; i++) {
                 _cleanup_free_ char *q = NULL;
-                int r = quote_exec_arg(app->argv[i], &q);
+                int r = i == 0 ? quote_exec_path(app->argv[i], &q) : quote_exec_arg(app->argv[i], &q);
                 if (r < 0) {
                         *ret_error = dup_error("exec: argument '%s' %s", app->argv[i], r);
                         return r;
@@ -389,6 +387,13 @@ int render_app_units(const App *app, Scope scope, UnitSet *ret, char **ret_error
         int r;
 
         *ret_error = NULL;
+        /* The config path is written into comments and the marker: it must be plain text. */
+        _cleanup_free_ char *config_escaped = NULL;
+        r = escape_raw(app->config_path, &config_escaped);
+        if (r < 0) {
+                *ret_error = dup_error("config path '%s' cannot be named in a unit file (%s)", app->config_path, r);
+                return r;
+        }
         r = fill_values(app, scope, &vals, ret_error);
         if (r < 0)
                 return r;
@@ -399,16 +404,20 @@ int render_app_units(const App *app, Scope scope, UnitSet *ret, char **ret_error
                 return -ENOMEM;
         char *const service_extra[] = { increment, NULL };
         if ((r = render_one(units_service_in, &vals, app, service_extra, &set, service)) < 0 ||
-            (r = render_one(units_target_in, &vals, app, NULL, &set, target)) < 0)
+            (r = render_one(units_target_in, &vals, app, NULL, &set, target)) < 0) {
+                *ret_error = strdup("internal error: a unit template could not be rendered");
                 return r;
+        }
         if (app->listen && app->listen[0]) {
                 bool shared = app->socket_mode == SOCKET_MODE_SHARED;
                 if (asprintf_safe(&socket, shared ? "%s.socket" : "%s@.socket", app->name) < 0)
                         return -ENOMEM;
                 r = render_one(shared ? units_socket_shared_in : units_socket_reuseport_in, &vals, app, NULL, &set,
                                socket);
-                if (r < 0)
+                if (r < 0) {
+                        *ret_error = strdup("internal error: the socket template could not be rendered");
                         return r;
+                }
         }
         *ret = set;
         set = (UnitSet) {};
@@ -469,7 +478,7 @@ int app_from_marker(const char *service_text, App *ret) {
                 *colon = 0;
                 errno = 0;
                 app.increment_base = strtol(colon + 1, &end, 10);
-                if (errno || *end || !env_name_is_valid(increment))
+                if (errno || *end || !colon[1] || !env_name_is_valid(increment))
                         return -EBADMSG;
                 app.increment_var = TAKE_PTR(increment);
         }

@@ -179,6 +179,38 @@ uint64_t realtime_usec(void) {
         return clock_usec(CLOCK_REALTIME);
 }
 
+int path_normalize(const char *path, char **ret) {
+        _cleanup_free_ char *copy = strdup(path), *out = NULL;
+        char *save = NULL;
+        size_t len = 0;
+
+        if (!copy)
+                return -ENOMEM;
+        if (path[0] != '/')
+                return -EINVAL;
+        if (!(out = calloc(strlen(path) + 2, 1)))
+                return -ENOMEM;
+        for (char *c = strtok_r(copy, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
+                if (streq(c, "."))
+                        continue;
+                if (streq(c, "..")) {
+                        while (len > 0 && out[len - 1] != '/')
+                                len--;
+                        if (len > 0)
+                                len--; /* the slash before the dropped component */
+                        out[len] = 0;
+                        continue;
+                }
+                out[len++] = '/';
+                strcpy(out + len, c);
+                len += strlen(c);
+        }
+        if (len == 0)
+                strcpy(out, "/");
+        *ret = TAKE_PTR(out);
+        return 0;
+}
+
 char *strjoin(const char *a, const char *b) {
         char *s;
         if (asprintf(&s, "%s%s", a, b) < 0)

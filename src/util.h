@@ -102,4 +102,7 @@ uint64_t now_usec(void); /* CLOCK_MONOTONIC */
 uint64_t realtime_usec(void);
 
 char *strjoin(const char *a, const char *b);
+/* An absolute path with "//", "." and ".." resolved lexically (no symlinks): what systemd calls
+ * normalized. -EINVAL for a relative path. */
+int path_normalize(const char *path, char **ret);
 int asprintf_safe(char **ret, const char *fmt, ...) _printf_(2, 3);

@@ -181,7 +181,7 @@ TEST(escape_raw) {
                 { "\xff", -EILSEQ },
         };
         for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
-                char *e = NULL;
+                _cleanup_free_ char *e = NULL;
                 ASSERT_EQ_INT(escape_raw(bad[i].in, &e), bad[i].error);
                 ASSERT_TRUE(e == NULL); /* ret_* untouched on failure */
         }
@@ -227,7 +227,7 @@ TEST(quote_exec_arg) {
                 { "\xc3", -EILSEQ },
         };
         for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
-                char *q = NULL;
+                _cleanup_free_ char *q = NULL;
                 ASSERT_EQ_INT(quote_exec_arg(bad[i].in, &q), bad[i].error);
                 ASSERT_TRUE(q == NULL);
         }
@@ -273,7 +273,7 @@ TEST(quote_env_assignment) {
                 { "", "x", -EINVAL },
         };
         for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
-                char *q = NULL;
+                _cleanup_free_ char *q = NULL;
                 ASSERT_EQ_INT(quote_env_assignment(bad[i].name, bad[i].value, &q), bad[i].error);
                 ASSERT_TRUE(q == NULL);
         }
@@ -284,7 +284,7 @@ TEST(quote_very_long_values) {
         _cleanup_free_ char *max = repeat_string("%\\\"$", VALUE_LENGTH_MAX),
                             *over = repeat_string("%\\\"$", VALUE_LENGTH_MAX + 4);
         _cleanup_free_ char *q = NULL, *e = NULL, *r = NULL;
-        char *none = NULL;
+        _cleanup_free_ char *none = NULL;
 
         ASSERT_OK(quote_exec_arg(max, &q));
         ASSERT_EQ_INT(strlen(q), 2 * VALUE_LENGTH_MAX + 2);
@@ -337,7 +337,7 @@ TEST(split_command_line) {
                 { " \t ", -ENODATA },
         };
         for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
-                char **words = NULL;
+                _cleanup_strv_free_ char **words = NULL;
                 ASSERT_EQ_INT(split_command_line(bad[i].in, &words), bad[i].error);
                 ASSERT_TRUE(words == NULL);
         }

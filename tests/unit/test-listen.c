@@ -40,7 +40,7 @@ TEST(listen_address_normalize_invalid) {
                 "/run/web/", "/run/web\n.sock", too_long,
         };
         for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
-                char *n = NULL;
+                _cleanup_free_ char *n = NULL;
                 int r = listen_address_normalize(bad[i], &n);
                 if (r != -EINVAL)
                         FAIL("listen_address_normalize(\"%s\") = %d, expected -EINVAL", bad[i], r);
@@ -55,7 +55,7 @@ TEST(listen_address_normalize_invalid) {
 TEST(listen_address_normalize_refuses_dot_dot) {
         const char *const bad[] = { "/run/../web.sock", "/run/x/..", "/../web.sock" };
         for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
-                char *n = NULL;
+                _cleanup_free_ char *n = NULL;
                 int r = listen_address_normalize(bad[i], &n);
                 if (r != -EINVAL)
                         FAIL("listen_address_normalize(\"%s\") = %d, expected -EINVAL", bad[i], r);

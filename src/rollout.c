@@ -1,0 +1,76 @@
+/* Rollout planning and resume state. */
+#include "rollout.h"
+
+#include <inttypes.h>
+
+#include "instances.h"
+#include "util.h"
+
+void rollout_plan_done(RolloutPlan *p) {
+        free(p->order);
+        *p = (RolloutPlan) {};
+}
+
+int rollout_plan(const unsigned *indices, size_t n, unsigned batch_count, unsigned batch_percent, RolloutPlan *ret) {
+        unsigned *order = calloc(n ? n : 1, sizeof(unsigned));
+
+        if (!order)
+                return -ENOMEM;
+        if (n)
+                memcpy(order, indices, n * sizeof(unsigned));
+        *ret = (RolloutPlan) {
+                .order = order,
+                .n = n,
+                .batch = batch_size(batch_count, batch_percent, (unsigned) n),
+        };
+        return 0;
+}
+
+size_t rollout_n_batches(const RolloutPlan *p) {
+        return (p->n + p->batch - 1) / p->batch;
+}
+
+void rollout_batch(const RolloutPlan *p, size_t k, const unsigned **ret_first, size_t *ret_n) {
+        size_t start = k * p->batch;
+        size_t end = start + p->batch < p->n ? start + p->batch : p->n;
+
+        *ret_first = p->order + start;
+        *ret_n = start < end ? end - start : 0;
+}
+
+uint64_t unit_set_hash(const UnitSet *s) {
+        _cleanup_buffer_ Buffer b = {};
+
+        /* Order-independent: files are hashed in path order. */
+        const UnitFile **sorted = calloc(s->n_files ? s->n_files : 1, sizeof(UnitFile *));
+        if (!sorted)
+                return 0;
+        for (size_t i = 0; i < s->n_files; i++)
+                sorted[i] = &s->files[i];
+        for (size_t i = 1; i < s->n_files; i++)
+                for (size_t j = i; j > 0 && strcmp(sorted[j - 1]->path, sorted[j]->path) > 0; j--) {
+                        const UnitFile *t = sorted[j];
+                        sorted[j] = sorted[j - 1];
+                        sorted[j - 1] = t;
+                }
+        for (size_t i = 0; i < s->n_files; i++)
+                buffer_printf(&b, "%s\n%016" PRIx64 "\n", sorted[i]->path,
+                              hash64(sorted[i]->text, strlen(sorted[i]->text)));
+        free(sorted);
+        return hash64(b.data ? b.data : "", b.len);
+}
+
+char *rollout_state_format(const RolloutState *s) {
+        char *text;
+        if (asprintf(&text, "units=%016" PRIx64 "\nsince=%" PRIu64 "\n", s->units_hash, s->since_usec) < 0)
+                return NULL;
+        return text;
+}
+
+int rollout_state_parse(const char *text, RolloutState *ret) {
+        RolloutState s = {};
+        if (sscanf(text, "units=%16" SCNx64 "\nsince=%" SCNu64, &s.units_hash, &s.since_usec) != 2 || s.since_usec == 0)
+                return -EBADMSG;
+        *ret = s;
+        return 0;
+}

@@ -1,0 +1,34 @@
+/* Rollout planning, pure: which instances restart together, and the small state that lets an
+ * interrupted reload resume without restarting an instance twice. */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "render.h"
+
+typedef struct RolloutPlan {
+        unsigned *order; /* instance indices, in restart order */
+        size_t n;
+        size_t batch; /* instances per batch, ≥ 1 */
+} RolloutPlan;
+
+void rollout_plan_done(RolloutPlan *p);
+/* Batches over `indices` (ascending), of batch_count instances or batch_percent % of n. */
+int rollout_plan(const unsigned *indices, size_t n, unsigned batch_count, unsigned batch_percent, RolloutPlan *ret);
+size_t rollout_n_batches(const RolloutPlan *p);
+/* Instances of batch k: *ret_first points into order, *ret_n of them. */
+void rollout_batch(const RolloutPlan *p, size_t k, const unsigned **ret_first, size_t *ret_n);
+
+/* The identity of a set of unit files: any change of any file changes it. */
+uint64_t unit_set_hash(const UnitSet *s);
+
+/* State kept while a rollout runs: the unit set it rolls out, and when it began (CLOCK_MONOTONIC,
+ * the manager's clock too). An instance whose process started after `since` is done. */
+typedef struct RolloutState {
+        uint64_t units_hash;
+        uint64_t since_usec;
+} RolloutState;
+
+char *rollout_state_format(const RolloutState *s);
+int rollout_state_parse(const char *text, RolloutState *ret);
