@@ -89,9 +89,9 @@ write_config() {
 	echo "$WORK/$app.conf"
 }
 
-start_app() { # APP CONFIG: start, and remember to delete it at the end
+start_app() { # APP CONFIG [OPTIONS...]: start, and remember to delete it at the end
 	APPS_STARTED+=("$1")
-	cc start "$2"
+	cc start "${@:2}"
 }
 
 cleanup_apps() {
