@@ -71,12 +71,13 @@ int unified_diff(const char *a_name, const char *a, const char *b_name, const ch
                 if (i < la.n && j < lb.n && streq(la.l[i], lb.l[j])) {
                         edits[n_edits++] = (Edit) { ' ', la.l[i], i, j };
                         i++, j++;
-                } else if (j < lb.n && (i == la.n || lcs[i * w + j + 1] >= lcs[(i + 1) * w + j])) {
-                        edits[n_edits++] = (Edit) { '+', lb.l[j], i, j };
-                        j++;
-                } else {
+                } else if (i < la.n && (j == lb.n || lcs[(i + 1) * w + j] >= lcs[i * w + j + 1])) {
+                        /* Removals before additions, as diff -u prints them. */
                         edits[n_edits++] = (Edit) { '-', la.l[i], i, j };
                         i++;
+                } else {
+                        edits[n_edits++] = (Edit) { '+', lb.l[j], i, j };
+                        j++;
                 }
         }
 

@@ -220,6 +220,7 @@ enum {
         V_CPU_WEIGHT,
         V_WANTED_BY,
         V_LISTEN,
+        V_NONBLOCKING,
         _V_MAX,
 };
 
@@ -247,6 +248,7 @@ static const char *const var_keys[_V_MAX] = {
         [V_CPU_WEIGHT] = "CPU_WEIGHT",
         [V_WANTED_BY] = "WANTED_BY",
         [V_LISTEN] = "LISTEN",
+        [V_NONBLOCKING] = "NONBLOCKING",
 };
 
 typedef struct Values {
@@ -324,6 +326,7 @@ static int fill_values(const App *app, Scope scope, Values *vals, char **ret_err
             (r = one(&v[V_SOCKET], socket)) < 0 ||
             (r = one(&v[V_SHARED_SOCKET], app->socket_mode == SOCKET_MODE_SHARED ? socket : NULL)) < 0 ||
             (r = one(&v[V_TRIGGER_SERVICE], trigger)) < 0 ||
+            (r = one(&v[V_NONBLOCKING], has_listen && app->socket_mode == SOCKET_MODE_SHARED ? "yes" : NULL)) < 0 ||
             (r = one(&v[V_TYPE], app->ready == READY_NOTIFY ? "notify" : "exec")) < 0 ||
             (r = one(&v[V_NOTIFY_ACCESS], app->ready == READY_NOTIFY ? "all" : NULL)) < 0 ||
             (r = one(&v[V_EXEC_START], exec)) < 0 || (r = one(&v[V_INSTANCE_ENV], instance_env)) < 0 ||

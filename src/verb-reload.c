@@ -485,7 +485,7 @@ static void print_dry_run(Reload *r, const unsigned *pending, size_t n_pending) 
                rollout_plan(pending, n_pending, r->batch_count, r->batch_percent, &plan) >= 0 ? plan.batch : 1,
                r->pause, r->grace, on_failure_to_string(r->on_failure));
         if (r->resumed)
-                printf("resuming an interrupted rollout: %u instance%s already on the new version\n",
+                printf("resuming an unfinished rollout: %u instance%s already on the new version\n",
                        r->count - (unsigned) n_pending, r->count - n_pending == 1 ? "" : "s");
         for (size_t k = 0; k < rollout_n_batches(&plan); k++) {
                 const unsigned *b;
@@ -596,7 +596,8 @@ static int do_reload(Reload *r) {
                 return EXIT_FAILURE_;
         }
         if (r->resumed && !arg_quiet && r->style != PROGRESS_JSON)
-                log_info("%s: resuming an interrupted rollout: %u of %u instances already on the new version", r->app,
+                log_info("%s: resuming an unfinished rollout (interrupted, or stopped on a failure): %u of %u "
+                         "instances already on the new version", r->app,
                          r->count - (unsigned) n_pending, r->count);
         r->total = n_pending;
         r->begin_usec = now_usec();

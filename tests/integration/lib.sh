@@ -137,3 +137,35 @@ instances_seen() { # PORT N
 		http_get "$1" / | sed -n 's/^instance=\([^ ]*\) .*/\1/p'
 	done | sort -u | tr '\n' ' '
 }
+
+# InvocationID of each instance 0..N-1 of APP, space-separated.
+invocations() { # APP N
+	local i
+	for ((i = 0; i < $2; i++)); do unit_prop "$1@$i.service" InvocationID; done | tr '\n' ' '
+}
+
+# The value of VAR in the environment of APP@K's main process.
+instance_env() { # APP K VAR
+	main_environ "$1@$2.service" | sed -n "s/^$3=//p"
+}
+
+# Continuous load on PORT, a new connection per request, until stop_load.
+start_load() { # PORT
+	rm -f "$WORK/load.stop"
+	"$LOADGEN" --host 127.0.0.1 --port "$1" --concurrency 8 --duration 300 --stop-file "$WORK/load.stop" \
+		--json >"$WORK/load.json" 2>"$WORK/load.err" &
+	LOAD_PID=$!
+	sleep 0.5 # the load is running before whatever it measures starts
+}
+
+# Stops the load and requires that no more than ALLOWED (default 0) requests failed.
+stop_load() { # DESCRIPTION [ALLOWED]
+	touch "$WORK/load.stop"
+	wait "$LOAD_PID" || true
+	local failed ok allowed=${2:-0}
+	failed=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["failed"])' "$WORK/load.json") ||
+		fail "$1" "no load summary" "$(cat "$WORK/load.err")"
+	ok=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["ok"])' "$WORK/load.json")
+	if ((failed <= allowed && ok > 0)); then pass "$1 ($ok requests, $failed failed)"; else
+		fail "$1" "$(cat "$WORK/load.json")"; fi
+}

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# A bad deploy never takes the old version down: the rollout stops at the first failing
+# instance, the others keep serving the old version (no request fails), the failed instance is
+# not left crash-looping; with on_failure = "rollback" every instance ends on the old version.
+source "$(dirname "$0")/lib.sh"
+begin
+
+# bad_deploy APP PORT DESCRIPTION ENV_FLAGS ALLOWED_FAILURES [CONFIG LINES...]
+bad_deploy() {
+	local app=$1 port=$2 what=$3 flags=$4 allowed=$5 conf before after
+	shift 5
+	conf=$(write_config "$app" "$port" 'instances = 4;' 'env = { APP_VERSION = "v1"; };' "$@")
+	expect_exit 0 "$what: start v1" start_app "$app" "$conf"
+	before=$(invocations "$app" 4)
+
+	sed -i "s/APP_VERSION = \"v1\";/APP_VERSION = \"v2\"; TESTAPP_FLAGS = \"$flags\";/" "$conf"
+	start_load "$port"
+	expect_exit 1 "$what: reload fails" cc reload "$app"
+	stop_load "$what: no request failed (beyond those the crashing process held)" "$allowed"
+	expect_contains "$what: names the first instance" "$WORK/stderr" "$app@0.service"
+	expect_not_contains "$what: stopped after the first instance" "$WORK/stderr" "$app@1.service     restarting"
+	expect_contains "$what: counts old and new" "$WORK/stderr" "0 instances on the new version, 3 still on the old one, 1 failed"
+
+	after=$(invocations "$app" 4)
+	for i in 1 2 3; do
+		expect_eq "$what: $app@$i untouched" "$(echo "$after" | cut -d' ' -f$((i + 1)))" "$(echo "$before" | cut -d' ' -f$((i + 1)))"
+		expect_eq "$what: $app@$i serves v1" "$(instance_env "$app" $i APP_VERSION)" v1
+	done
+	expect_eq "$what: the failed instance is stopped, not crash-looping" "$(unit_prop "$app@0.service" ActiveState)" inactive
+}
+
+bad_deploy badexit 18181 "exit before READY" "--fail-before-ready" 0
+expect_contains "exit before READY: the reason" "$WORK/stderr" "exit-code"
+expect_contains "exit before READY: its last log lines" "$WORK/stderr" "refusing to start"
+
+bad_deploy badslow 18182 "READY timeout" "--ready-delay 5" 0 'ready_timeout = 1;'
+expect_contains "READY timeout: the reason" "$WORK/stderr" "timeout"
+
+# A process that crashes drops the requests it was serving (8 at most: the load's concurrency).
+bad_deploy badcrash 18183 "crash after READY" "--crash-after 0.2" 8 'rollout = { grace = 1.0; };'
+expect_contains "crash after READY: the reason" "$WORK/stderr" "did not stay up"
+
+# Rollback: every instance ends on the old version, the old units are back on disk.
+conf=$(write_config rollback 18184 'instances = 4;' 'env = { APP_VERSION = "v1"; };' 'rollout = { on_failure = "rollback"; };')
+expect_exit 0 "rollback: start v1" start_app rollback "$conf"
+cp "$UNIT_DIR/rollback@.service" "$WORK/service.v1"
+sed -i 's/APP_VERSION = "v1";/APP_VERSION = "v2"; TESTAPP_FLAGS = "--fail-before-ready";/' "$conf"
+start_load 18184
+expect_exit 1 "rollback: reload fails" cc reload rollback
+stop_load "rollback: no request failed"
+expect_contains "rollback: reports rolled back" "$WORK/stderr" "rolled back"
+expect_eq "rollback: all 4 active" "$(active_instances rollback)" 4
+for i in 0 1 2 3; do
+	expect_eq "rollback: rollback@$i serves v1" "$(instance_env rollback $i APP_VERSION)" v1
+done
+cmp -s "$UNIT_DIR/rollback@.service" "$WORK/service.v1" && pass "rollback: the previous units are back on disk" ||
+	fail "rollback: the previous units are back on disk" "$(diff "$WORK/service.v1" "$UNIT_DIR/rollback@.service")"
+
+# --on-failure on the command line wins over the config.
+conf=$(write_config rbflag 18185 'instances = 2;' 'env = { APP_VERSION = "v1"; };')
+expect_exit 0 "flag: start" start_app rbflag "$conf"
+sed -i 's/APP_VERSION = "v1";/APP_VERSION = "v2"; TESTAPP_FLAGS = "--fail-before-ready";/' "$conf"
+expect_exit 1 "flag: reload --on-failure rollback fails" cc reload rbflag --on-failure rollback
+expect_eq "flag: rbflag@0 back on v1" "$(instance_env rbflag 0 APP_VERSION)" v1
+expect_exit 2 "a bad --on-failure is a usage error" cc reload rbflag --on-failure sometimes
+
+finish

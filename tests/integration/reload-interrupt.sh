@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# One mutating command per app at a time; a reload killed with SIGKILL leaves every instance
+# running, and the next reload finishes the job without restarting any instance twice.
+source "$(dirname "$0")/lib.sh"
+begin
+
+conf=$(write_config killed 18191 'instances = 4;' 'env = { APP_VERSION = "v1"; };' 'rollout = { pause = 1.0; grace = 0.2; };')
+expect_exit 0 "start 4" start_app killed "$conf"
+conf2=$(write_config other 18192 'instances = 2;')
+expect_exit 0 "start another app" start_app other "$conf2"
+
+sed -i 's/"v1"/"v2"/' "$conf"
+before=$(invocations killed 4)
+"$CLUSTERCTL" --user reload killed >"$WORK/first.out" 2>&1 &
+pid=$!
+# Wait (bounded) until the first instance is on the new version.
+for _ in $(seq 100); do
+	[[ $(instance_env killed 0 APP_VERSION 2>/dev/null) == v2 ]] && break
+	sleep 0.1
+done
+expect_exit 1 "a second reload of the same app is refused" cc reload killed
+expect_contains "it says another command is working" "$WORK/stderr" "another clusterctl command (pid $pid) is working on 'killed'"
+expect_exit 0 "a command on another app proceeds" cc reload other
+
+start_load 18191
+kill -KILL "$pid"
+wait "$pid" 2>/dev/null || true
+expect_eq "after SIGKILL every instance is running" "$(active_instances killed)" 4
+mid=$(invocations killed 4)
+moved=()
+for i in 0 1 2 3; do
+	[[ $(echo "$mid" | cut -d' ' -f$((i + 1))) != $(echo "$before" | cut -d' ' -f$((i + 1))) ]] && moved+=("$i")
+done
+((${#moved[@]} >= 1 && ${#moved[@]} < 4)) && pass "the killed reload moved ${#moved[@]} of 4 instances" ||
+	fail "the killed reload moved some but not all instances" "${moved[*]}"
+
+expect_exit 0 "the next reload finishes the rollout" cc reload killed
+stop_load "no request failed through the kill and the resume"
+expect_contains "it says it resumes" "$WORK/stderr" "resuming an unfinished rollout"
+after=$(invocations killed 4)
+for i in "${moved[@]}"; do
+	expect_eq "killed@$i, already new, was not restarted twice" "$(echo "$after" | cut -d' ' -f$((i + 1)))" "$(echo "$mid" | cut -d' ' -f$((i + 1)))"
+done
+for i in 0 1 2 3; do
+	expect_eq "killed@$i serves v2" "$(instance_env killed $i APP_VERSION)" v2
+done
+
+# --wait queues behind a running command instead of failing.
+"$CLUSTERCTL" --user reload killed >/dev/null 2>&1 &
+pid=$!
+sleep 0.3
+expect_exit 0 "reload --wait waits for the lock" cc reload killed --wait
+wait "$pid" && pass "the first reload also succeeded" || fail "the first reload also succeeded"
+
+finish
