@@ -122,6 +122,8 @@ static int parse_properties(sd_bus_message *m, UnitInfo *u) {
                         u->has_n_restarts = r >= 0;
                 } else if (streq(name, "ActiveEnterTimestamp"))
                         r = sd_bus_message_read(m, "v", "t", &u->active_enter_usec);
+                else if (streq(name, "ActiveEnterTimestampMonotonic"))
+                        r = sd_bus_message_read(m, "v", "t", &u->active_enter_monotonic);
                 else if (streq(name, "ExecMainStartTimestamp"))
                         r = sd_bus_message_read(m, "v", "t", &u->exec_main_start_usec);
                 else if (streq(name, "ExecMainStartTimestampMonotonic"))

@@ -32,6 +32,7 @@ typedef struct UnitInfo {
         uint32_t n_restarts;
         bool has_n_restarts;
         uint64_t active_enter_usec; /* realtime */
+        uint64_t active_enter_monotonic;
         uint64_t exec_main_start_usec;
         uint64_t exec_main_start_monotonic;
         uint64_t memory_current;  /* UINT64_MAX: unknown */

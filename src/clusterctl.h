@@ -24,6 +24,16 @@ extern const char *arg_output_dir;
 extern const char *arg_config;
 extern const char *arg_batch;
 extern int arg_on_failure; /* OnFailure, or -1 for the config's */
+extern int arg_lines;      /* -1: the verb's default */
+extern bool arg_follow;
+extern bool arg_raw;
+extern bool arg_watch;
+extern double arg_cpu_sample; /* seconds; 0: none */
+extern const char *arg_since;
+extern const char *arg_until;
+extern const char *arg_priority;
+extern unsigned *arg_instances; /* --instance N, repeatable; NULL: all */
+extern size_t arg_n_instances;
 
 typedef struct Verb {
         const char *name;
@@ -41,6 +51,8 @@ int verb_restart(int argc, char **argv);
 int verb_reload(int argc, char **argv);
 int verb_scale(int argc, char **argv);
 int verb_status(int argc, char **argv);
+int verb_logs(int argc, char **argv);
+int verb_top(int argc, char **argv);
 int verb_delete(int argc, char **argv);
 int verb_generate(int argc, char **argv);
 int verb_check(int argc, char **argv);

@@ -3,6 +3,7 @@
 
 #include <systemd/sd-journal.h>
 
+#include <poll.h>
 #include <stdbool.h>
 
 #include "util.h"
@@ -130,4 +131,254 @@ int journal_last_lines(Scope scope, const char *unit, uint64_t since_usec, unsig
 out:
         sd_journal_close(j);
         return r < 0 ? r : 0;
+}
+
+struct LogReader {
+        sd_journal *j;
+        LogQuery q;
+        size_t app_len;
+        bool has_matches;
+        bool on_entry; /* the read pointer stands on an entry next() has not returned yet */
+};
+
+/* "web@3.service" or "web@3" → 3 for app "web"; -1 otherwise. */
+static int instance_of(const char *app, size_t app_len, const char *value, size_t len) {
+        char buf[32];
+        size_t i = 0;
+
+        if (len <= app_len + 1 || strncmp(value, app, app_len) != 0 || value[app_len] != '@')
+                return -1;
+        for (const char *p = value + app_len + 1; p < value + len && *p >= '0' && *p <= '9' && i < sizeof(buf) - 1; p++)
+                buf[i++] = *p;
+        buf[i] = 0;
+        const char *rest = value + app_len + 1 + i;
+        size_t rest_len = len - app_len - 1 - i;
+        if (i == 0 || !(rest_len == 0 || (rest_len == 8 && memcmp(rest, ".service", 8) == 0)))
+                return -1;
+        return atoi(buf);
+}
+
+static bool wanted(const LogReader *r, int k) {
+        if (k < 0)
+                return false;
+        if (!r->q.instances)
+                return true;
+        for (size_t i = 0; i < r->q.n_instances; i++)
+                if (r->q.instances[i] == (unsigned) k)
+                        return true;
+        return false;
+}
+
+/* Instance indices that logged under this app, read from the journal's own index of values. */
+static int journal_instances(LogReader *r, const char *field, unsigned **list, size_t *n) {
+        const void *data;
+        size_t len, fl = strlen(field) + 1;
+        int e;
+
+        e = sd_journal_query_unique(r->j, field);
+        if (e < 0)
+                return e;
+        SD_JOURNAL_FOREACH_UNIQUE(r->j, data, len) {
+                int k = instance_of(r->q.app, r->app_len, (const char *) data + fl, len - fl);
+                bool seen = false;
+                if (!wanted(r, k))
+                        continue;
+                for (size_t i = 0; i < *n; i++)
+                        seen = seen || (*list)[i] == (unsigned) k;
+                if (seen)
+                        continue;
+                unsigned *l = realloc(*list, sizeof(unsigned) * (*n + 1));
+                if (!l)
+                        return -ENOMEM;
+                *list = l;
+                l[(*n)++] = (unsigned) k;
+        }
+        sd_journal_restart_unique(r->j);
+        return 0;
+}
+
+static int add_instance(unsigned **list, size_t *n, unsigned k) {
+        for (size_t i = 0; i < *n; i++)
+                if ((*list)[i] == k)
+                        return 0;
+        unsigned *l = realloc(*list, sizeof(unsigned) * (*n + 1));
+        if (!l)
+                return -ENOMEM;
+        *list = l;
+        l[(*n)++] = k;
+        return 0;
+}
+
+/* (own output of any instance AND our uid) OR (their SyslogIdentifier AND our uid). */
+static int add_query_matches(LogReader *r) {
+        const char *own = r->q.scope == SCOPE_SYSTEM ? "_SYSTEMD_UNIT" : "_SYSTEMD_USER_UNIT";
+        _cleanup_free_ unsigned *list = NULL;
+        size_t n = 0;
+        char buf[256];
+        int e;
+
+        if (r->q.instances)
+                for (size_t i = 0; i < r->q.n_instances; i++) {
+                        if ((e = add_instance(&list, &n, r->q.instances[i])) < 0)
+                                return e;
+                }
+        else {
+                if ((e = journal_instances(r, own, &list, &n)) < 0 ||
+                    (e = journal_instances(r, "SYSLOG_IDENTIFIER", &list, &n)) < 0)
+                        return e;
+                for (size_t i = 0; i < r->q.n_known; i++)
+                        if ((e = add_instance(&list, &n, r->q.known[i])) < 0)
+                                return e;
+        }
+        if (n == 0)
+                return 0; /* no matches at all would mean the whole journal */
+
+        for (int group = 0; group < 2; group++) {
+                if (group == 1 && (e = sd_journal_add_disjunction(r->j)) < 0)
+                        return e;
+                for (size_t i = 0; i < n; i++) {
+                        if (group == 0)
+                                snprintf(buf, sizeof(buf), "%s=%s@%u.service", own, r->q.app, list[i]);
+                        else
+                                snprintf(buf, sizeof(buf), "SYSLOG_IDENTIFIER=%s@%u", r->q.app, list[i]);
+                        if ((e = sd_journal_add_match(r->j, buf, 0)) < 0)
+                                return e;
+                }
+                if (r->q.scope == SCOPE_USER) {
+                        /* Another user's app of the same name is not ours. */
+                        snprintf(buf, sizeof(buf), "_UID=%u", (unsigned) getuid());
+                        if ((e = sd_journal_add_match(r->j, buf, 0)) < 0)
+                                return e;
+                }
+                if (r->q.max_priority >= 0)
+                        for (int p = 0; p <= r->q.max_priority; p++) {
+                                snprintf(buf, sizeof(buf), "PRIORITY=%d", p);
+                                if ((e = sd_journal_add_match(r->j, buf, 0)) < 0)
+                                        return e;
+                        }
+        }
+        r->has_matches = true;
+        return 0;
+}
+
+int log_reader_open(const LogQuery *q, LogReader **ret) {
+        LogReader *r = calloc(1, sizeof(*r));
+        int e;
+
+        if (!r)
+                return -ENOMEM;
+        r->q = *q;
+        r->app_len = strlen(q->app);
+        e = sd_journal_open(&r->j, SD_JOURNAL_LOCAL_ONLY);
+        if (e < 0)
+                goto fail;
+        e = add_query_matches(r);
+        if (e < 0)
+                goto fail;
+        *ret = r;
+        return 0;
+fail:
+        log_reader_free(r);
+        return e;
+}
+
+LogReader *log_reader_free(LogReader *r) {
+        if (!r)
+                return NULL;
+        sd_journal_close(r->j);
+        free(r);
+        return NULL;
+}
+
+int log_reader_seek_tail(LogReader *r, unsigned n) {
+        int e;
+
+        if (!r->has_matches)
+                return 0;
+        if (n == 0 && r->q.since_usec)
+                return sd_journal_seek_realtime_usec(r->j, r->q.since_usec);
+        e = sd_journal_seek_tail(r->j);
+        if (e < 0)
+                return e;
+        if (n == 0) {
+                /* Stand on the last entry itself: from the bare tail position sd-journal does not
+                 * move on to entries that arrive later. next() then steps past it. */
+                e = sd_journal_previous(r->j);
+                return e < 0 ? e : 0;
+        }
+        /* Stand on the n-th last entry; next() returns it first (entries before since are skipped
+         * there, so fewer may show). */
+        e = sd_journal_previous_skip(r->j, n);
+        if (e < 0)
+                return e;
+        r->on_entry = e > 0;
+        return 0;
+}
+
+void log_entry_done(LogEntry *e) {
+        free(e->message);
+        *e = (LogEntry) {};
+}
+
+int log_reader_next(LogReader *r, LogEntry *ret) {
+        int e;
+
+        if (!r->has_matches)
+                return 0;
+        for (;;) {
+                uint64_t t;
+                const void *data;
+                size_t len;
+
+                if (r->on_entry)
+                        r->on_entry = false;
+                else {
+                        e = sd_journal_next(r->j);
+                        if (e <= 0)
+                                return e;
+                }
+                if (sd_journal_get_realtime_usec(r->j, &t) < 0)
+                        continue;
+                if (r->q.since_usec && t < r->q.since_usec)
+                        continue;
+                if (r->q.until_usec && t > r->q.until_usec)
+                        return 0;
+                char *msg = entry_field(r->j, "MESSAGE");
+                if (!msg)
+                        continue;
+                _cleanup_free_ char *prio = entry_field(r->j, "PRIORITY"), *pid = entry_field(r->j, "_PID");
+                int k = -1;
+                const char *own = r->q.scope == SCOPE_SYSTEM ? "_SYSTEMD_UNIT" : "_SYSTEMD_USER_UNIT";
+                if (sd_journal_get_data(r->j, own, &data, &len) >= 0)
+                        k = instance_of(r->q.app, r->app_len, (const char *) data + strlen(own) + 1, len - strlen(own) - 1);
+                if (k < 0 && sd_journal_get_data(r->j, "SYSLOG_IDENTIFIER", &data, &len) >= 0)
+                        k = instance_of(r->q.app, r->app_len, (const char *) data + 18, len - 18);
+                *ret = (LogEntry) {
+                        .instance = k,
+                        .realtime_usec = t,
+                        .pid = pid ? (uint32_t) strtoul(pid, NULL, 10) : 0,
+                        .priority = prio ? atoi(prio) : 6,
+                        .message = msg,
+                };
+                return 1;
+        }
+}
+
+int log_reader_wait(LogReader *r, uint64_t timeout_usec) {
+        int e = sd_journal_wait(r->j, timeout_usec);
+        return e < 0 ? e : 0;
+}
+
+int log_reader_fd(LogReader *r, short *ret_events) {
+        int fd = sd_journal_get_fd(r->j);
+        if (fd < 0)
+                return fd;
+        int ev = sd_journal_get_events(r->j);
+        *ret_events = (short) (ev > 0 ? ev : POLLIN);
+        return fd;
+}
+
+int log_reader_process(LogReader *r) {
+        int e = sd_journal_process(r->j);
+        return e < 0 ? e : 0;
 }

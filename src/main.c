@@ -4,6 +4,7 @@
 #include <locale.h>
 
 #include "clusterctl.h"
+#include "instances.h"
 #include "output.h"
 #include "util.h"
 
@@ -17,6 +18,16 @@ const char *arg_output_dir = NULL;
 const char *arg_config = NULL;
 const char *arg_batch = NULL;
 int arg_on_failure = -1;
+int arg_lines = -1;
+bool arg_follow = false;
+bool arg_raw = false;
+bool arg_watch = false;
+double arg_cpu_sample = 0;
+const char *arg_since = NULL;
+const char *arg_until = NULL;
+const char *arg_priority = NULL;
+unsigned *arg_instances = NULL;
+size_t arg_n_instances = 0;
 
 static const Verb verbs[] = {
         { "start", 1, 1, verb_start, "start FILE|APP",
@@ -54,6 +65,18 @@ static const Verb verbs[] = {
           "per app clusterctl manages. --json prints the same as JSON.\n"
           "Exit status 3 when not every enabled instance is active." },
         { "ls", 0, 1, verb_status, "ls [APP]", "same as status", NULL },
+        { "logs", 1, 1, verb_logs, "logs APP", "show the merged journal of every instance",
+          "Prints the last lines (-n N, default 15) of all instances merged in time order, each\n"
+          "prefixed with its instance (web@2 |), coloured per instance on a terminal.\n"
+          "-f follows new lines; --instance N (repeatable) limits to instances; --since and\n"
+          "--until take times like journalctl (\"2026-11-27 09:30\", \"09:30\", \"-5m\", \"1h ago\",\n"
+          "\"today\", \"@EPOCH\"); -p PRIO shows only that priority or more urgent (0-7 or\n"
+          "emerg..debug; an app marks a line as an error with a \"<3>\" prefix, see sd-daemon(3));\n"
+          "--json prints one object per line; --raw prints messages only." },
+        { "top", 1, 1, verb_top, "top APP", "a live view: instances, cpu, memory, restarts and new log lines",
+          "A table of the instances refreshed every second (cpu from CPUUsageNSec between\n"
+          "refreshes, memory, restarts, state) with the newest log lines under it, sized to the\n"
+          "terminal. q or Ctrl-C quits and restores the terminal. Same as 'status APP --watch'." },
         { "delete", 1, 1, verb_delete, "delete APP", "stop an app and remove every file clusterctl wrote for it",
           "Stops the app, disables it and removes its unit files, drop-ins and links.\n"
           "Files clusterctl did not write are left alone." },
@@ -96,6 +119,15 @@ static void print_usage(FILE *f) {
                 "      --batch N|N%%     instances restarted together (reload)\n"
                 "      --on-failure MODE stop (default), rollback or continue (reload)\n"
                 "      --dry-run         print what reload would do, change nothing\n"
+                "  -n, --lines N         lines of log to show (logs; default 15)\n"
+                "  -f, --follow          keep printing new log lines (logs)\n"
+                "      --instance N      only instance N; repeatable (logs)\n"
+                "      --since TIME, --until TIME\n"
+                "                        time window (logs): \"09:30\", \"-5m\", \"1h ago\", \"today\"\n"
+                "  -p, --priority PRIO   only lines this urgent or more, 0-7 or err, warning… (logs)\n"
+                "      --raw             messages only (logs)\n"
+                "      --watch           refresh like top (status APP)\n"
+                "      --cpu-sample SEC  cpu %% over a sample of SEC seconds (status)\n"
                 "  -q, --quiet           print only errors\n"
                 "  -h, --help            show this help\n"
                 "      --version         show the version\n"
@@ -155,6 +187,12 @@ enum {
         OPT_DRY_RUN,
         OPT_BATCH,
         OPT_ON_FAILURE,
+        OPT_INSTANCE,
+        OPT_SINCE,
+        OPT_UNTIL,
+        OPT_RAW,
+        OPT_WATCH,
+        OPT_CPU_SAMPLE,
 };
 
 static int parse_options(int argc, char **argv) {
@@ -172,12 +210,21 @@ static int parse_options(int argc, char **argv) {
                 { "batch", required_argument, NULL, OPT_BATCH },
                 { "on-failure", required_argument, NULL, OPT_ON_FAILURE },
                 { "dry-run", no_argument, NULL, OPT_DRY_RUN },
+                { "lines", required_argument, NULL, 'n' },
+                { "follow", no_argument, NULL, 'f' },
+                { "instance", required_argument, NULL, OPT_INSTANCE },
+                { "since", required_argument, NULL, OPT_SINCE },
+                { "until", required_argument, NULL, OPT_UNTIL },
+                { "priority", required_argument, NULL, 'p' },
+                { "raw", no_argument, NULL, OPT_RAW },
+                { "watch", no_argument, NULL, OPT_WATCH },
+                { "cpu-sample", required_argument, NULL, OPT_CPU_SAMPLE },
                 {},
         };
         int c;
 
         opterr = 0;
-        while ((c = getopt_long(argc, argv, ":hc:o:q", options, NULL)) >= 0) {
+        while ((c = getopt_long(argc, argv, ":hc:o:qn:fp:", options, NULL)) >= 0) {
                 switch (c) {
                 case 'h':
                         print_usage(stdout);
@@ -221,6 +268,51 @@ static int parse_options(int argc, char **argv) {
                         break;
                 case OPT_DRY_RUN:
                         arg_dry_run = true;
+                        break;
+                case 'n': {
+                        unsigned n;
+                        if (safe_atou(optarg, &n) < 0 || n > 1000000) {
+                                log_error("-n: '%s' is not a number of lines", optarg);
+                                return -EINVAL;
+                        }
+                        arg_lines = (int) n;
+                        break;
+                }
+                case 'f':
+                        arg_follow = true;
+                        break;
+                case OPT_INSTANCE: {
+                        unsigned k, *l;
+                        if (safe_atou(optarg, &k) < 0 || k >= INSTANCES_MAX) {
+                                log_error("--instance: '%s' is not an instance index", optarg);
+                                return -EINVAL;
+                        }
+                        if (!(l = realloc(arg_instances, sizeof(unsigned) * (arg_n_instances + 1))))
+                                return -ENOMEM;
+                        arg_instances = l;
+                        arg_instances[arg_n_instances++] = k;
+                        break;
+                }
+                case OPT_SINCE:
+                        arg_since = optarg;
+                        break;
+                case OPT_UNTIL:
+                        arg_until = optarg;
+                        break;
+                case 'p':
+                        arg_priority = optarg;
+                        break;
+                case OPT_RAW:
+                        arg_raw = true;
+                        break;
+                case OPT_WATCH:
+                        arg_watch = true;
+                        break;
+                case OPT_CPU_SAMPLE:
+                        if (parse_seconds(optarg, &arg_cpu_sample) < 0 || arg_cpu_sample <= 0 || arg_cpu_sample > 60) {
+                                log_error("--cpu-sample: '%s' is not a number of seconds (up to 60)", optarg);
+                                return -EINVAL;
+                        }
                         break;
                 case ':':
                         log_error("option '%s' needs a value", argv[optind - 1]);
@@ -274,5 +366,6 @@ out:
         for (int i = 0; i < argc; i++)
                 free(storage[i]);
         free(storage);
+        free(arg_instances);
         return r;
 }

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <unistd.h>
 
+#include "app-status.h"
 #include "diff.h"
 #include "output.h"
 #include "rollout.h"
@@ -620,6 +621,7 @@ static int do_reload(Reload *r) {
                 return EXIT_FAILURE_;
         }
         state_remove(r);
+        record_last_reload(r->c->scope, r->app);
         char took[32];
         format_duration(now_usec() - r->begin_usec, took, sizeof(took));
         if (r->style == PROGRESS_JSON)

@@ -1,167 +1,19 @@
 /* clusterctl status [APP] (ls): the instances as the manager sees them, as a table or JSON.
- * Exit 3 when not every enabled instance is active. */
+ * Exit 3 when not every enabled instance is active. The JSON is documented in clusterctl(1). */
+#include "app-status.h"
 #include "output.h"
 #include "unitfs.h"
 #include "util.h"
 #include "verb-common.h"
 
-#define PROPERTIES_TIMEOUT_USEC (25ULL * 1000000ULL)
-
-typedef struct Instance {
-        unsigned index;
-        bool enabled;
-        UnitInfo info;
-} Instance;
-
-typedef struct AppStatus {
-        char *app;
-        Instance *instances;
-        size_t n;
-        unsigned desired;
-        unsigned active;
-        char *socket_unit;
-        UnitInfo socket;
-} AppStatus;
-
-static void app_status_done(AppStatus *s) {
-        for (size_t i = 0; i < s->n; i++)
-                unit_info_done(&s->instances[i].info);
-        free(s->instances);
-        free(s->app);
-        free(s->socket_unit);
-        unit_info_done(&s->socket);
-        *s = (AppStatus) {};
-}
-
-static bool is_active(const UnitInfo *u) {
-        return streq_ptr(u->active_state, "active") || streq_ptr(u->active_state, "reloading");
-}
-
-static int add_index(unsigned **list, size_t *n, unsigned k) {
-        for (size_t i = 0; i < *n; i++)
-                if ((*list)[i] == k)
-                        return 0;
-        unsigned *l = realloc(*list, sizeof(unsigned) * (*n + 1));
-        if (!l)
-                return -ENOMEM;
-        *list = l;
-        l[(*n)++] = k;
-        return 0;
-}
-
-static int compare_unsigned(const void *a, const void *b) {
-        unsigned x = *(const unsigned *) a, y = *(const unsigned *) b;
-        return x < y ? -1 : x > y;
-}
-
-/* Enabled instances plus any loaded ones (running but no longer enabled), with their properties
- * fetched in one round of asynchronous calls. */
-static int collect_status(Cluster *c, const char *app, AppStatus *ret) {
-        _cleanup_(app_status_done) AppStatus s = {};
-        _cleanup_free_ unsigned *enabled = NULL, *all = NULL;
-        _cleanup_strv_free_ char **loaded = NULL, **units = NULL;
-        _cleanup_free_ char *shared_socket = NULL;
-        size_t n_enabled = 0, n_all = 0;
-        UnitInfo *infos = NULL;
-        int r;
-
-        if (!(s.app = strdup(app)))
-                return -ENOMEM;
-        r = cluster_enabled(c, app, &enabled, &n_enabled);
-        if (r < 0)
-                return r;
-        for (size_t i = 0; i < n_enabled; i++)
-                if ((r = add_index(&all, &n_all, enabled[i])) < 0)
-                        return r;
-        r = cluster_loaded_units(c, app, &loaded);
-        if (r < 0)
-                return r;
-        size_t al = strlen(app);
-        for (size_t i = 0; loaded && loaded[i]; i++) {
-                unsigned k;
-                _cleanup_free_ char *num = NULL;
-                if (!endswith(loaded[i], ".service") || strncmp(loaded[i], app, al) || loaded[i][al] != '@')
-                        continue;
-                num = strndup(loaded[i] + al + 1, strlen(loaded[i]) - al - 1 - strlen(".service"));
-                if (num && safe_atou(num, &k) >= 0 && (r = add_index(&all, &n_all, k)) < 0)
-                        return r;
-        }
-        if (n_all > 1)
-                qsort(all, n_all, sizeof(unsigned), compare_unsigned);
-
-        units = instance_units(app, all, n_all, ".service");
-        if (!units)
-                return -ENOMEM;
-        /* The shared socket, if the app has one, is shown in the summary line. */
-        if (asprintf_safe(&shared_socket, "%s.socket", app) < 0)
-                return -ENOMEM;
-        bool has_shared_socket = strv_contains(loaded, shared_socket);
-        if (has_shared_socket && strv_extend(&units, shared_socket) < 0)
-                return -ENOMEM;
-
-        r = bus_get_unit_infos(c->bus, units, &infos, now_usec() + PROPERTIES_TIMEOUT_USEC);
-        if (r < 0)
-                return r;
-        s.instances = calloc(n_all ? n_all : 1, sizeof(Instance));
-        if (!s.instances) {
-                for (size_t i = 0; i < strv_length(units); i++)
-                        unit_info_done(&infos[i]);
-                free(infos);
-                return -ENOMEM;
-        }
-        for (size_t i = 0; i < n_all; i++) {
-                bool en = false;
-                for (size_t e = 0; e < n_enabled; e++)
-                        en = en || enabled[e] == all[i];
-                s.instances[i] = (Instance) { .index = all[i], .enabled = en, .info = infos[i] };
-                if (en)
-                        s.desired++;
-                if (en && is_active(&infos[i]))
-                        s.active++;
-        }
-        s.n = n_all;
-        if (has_shared_socket) {
-                s.socket = infos[n_all];
-                s.socket_unit = TAKE_PTR(shared_socket);
-        }
-        free(infos);
-        *ret = s;
-        s = (AppStatus) {};
-        return 0;
-}
-
-static void print_uptime(const UnitInfo *u, char *buf, size_t size) {
-        uint64_t now = realtime_usec();
-        if (is_active(u) && u->active_enter_usec > 0 && u->active_enter_usec <= now)
-                format_duration(now - u->active_enter_usec, buf, size);
-        else
-                snprintf(buf, size, "-");
-}
-
 static void print_table(const AppStatus *s) {
-        printf("%s: %u/%u instances active", s->app, s->active, s->desired);
-        if (s->socket_unit)
-                printf(", %s %s", s->socket_unit, strna(s->socket.active_state));
-        printf("\n");
-        printf("%-8s %-24s %-22s %-8s %-9s %-8s %-8s %-8s %s\n", "INSTANCE", "UNIT", "STATE", "PID", "UPTIME",
-               "RESTARTS", "MEMORY", "CPU", "STATUS");
-        for (size_t i = 0; i < s->n; i++) {
-                const UnitInfo *u = &s->instances[i].info;
-                char state[64], pid[16] = "-", uptime[32], restarts[16] = "-", mem[16] = "-", cpu[32] = "-";
+        char line[512];
 
-                snprintf(state, sizeof(state), "%s/%s%s", strna(u->active_state), strna(u->sub_state),
-                         s->instances[i].enabled ? "" : " (disabled)");
-                if (u->main_pid > 0)
-                        snprintf(pid, sizeof(pid), "%u", u->main_pid);
-                print_uptime(u, uptime, sizeof(uptime));
-                if (u->has_n_restarts)
-                        snprintf(restarts, sizeof(restarts), "%u", u->n_restarts);
-                if (u->memory_current != UINT64_MAX)
-                        format_bytes(u->memory_current, mem, sizeof(mem));
-                if (u->cpu_usage_nsec != UINT64_MAX)
-                        format_duration(u->cpu_usage_nsec / 1000, cpu, sizeof(cpu));
-                printf("%-8u %-24s %-22s %-8s %-9s %-8s %-8s %-8s %s\n", s->instances[i].index, strna(u->name), state,
-                       pid, uptime, restarts, mem, cpu, strna(u->status_text));
+        format_status_summary(s, line, sizeof(line));
+        printf("%s\n%s\n", line, instance_table_header());
+        for (size_t i = 0; i < s->n; i++) {
+                format_instance_row(&s->instances[i], line, sizeof(line));
+                printf("%s\n", line);
         }
 }
 
@@ -172,11 +24,20 @@ static void json_u64_or_null(const char *key, uint64_t v, bool known) {
                 printf(",\"%s\":null", key);
 }
 
+static void json_double_or_null(const char *key, double v) {
+        if (v >= 0)
+                printf(",\"%s\":%.3f", key, v);
+        else
+                printf(",\"%s\":null", key);
+}
+
 static void print_json(const AppStatus *s) {
         printf("{\"app\":");
         json_print_string(stdout, s->app);
-        printf(",\"scope\":\"%s\",\"desired\":%u,\"active\":%u,\"socket\":", arg_scope == SCOPE_SYSTEM ? "system" : "user",
+        printf(",\"scope\":\"%s\",\"desired\":%u,\"active\":%u", arg_scope == SCOPE_SYSTEM ? "system" : "user",
                s->desired, s->active);
+        json_u64_or_null("last_reload_usec", s->last_reload_usec, s->last_reload_usec > 0);
+        printf(",\"socket\":");
         if (s->socket_unit) {
                 printf("{\"unit\":");
                 json_print_string(stdout, s->socket_unit);
@@ -189,7 +50,8 @@ static void print_json(const AppStatus *s) {
         for (size_t i = 0; i < s->n; i++) {
                 const UnitInfo *u = &s->instances[i].info;
                 uint64_t now = realtime_usec();
-                bool up = is_active(u) && u->active_enter_usec > 0 && u->active_enter_usec <= now;
+                bool up = unit_is_active(u) && u->active_enter_usec > 0 && u->active_enter_usec <= now;
+
                 printf("%s{\"index\":%u,\"unit\":", i ? "," : "", s->instances[i].index);
                 json_print_string(stdout, u->name);
                 printf(",\"enabled\":%s,\"active_state\":", s->instances[i].enabled ? "true" : "false");
@@ -197,13 +59,14 @@ static void print_json(const AppStatus *s) {
                 printf(",\"sub_state\":");
                 json_print_string(stdout, u->sub_state);
                 json_u64_or_null("pid", u->main_pid, u->main_pid > 0);
-                if (up)
-                        printf(",\"uptime_s\":%.3f", (double) (now - u->active_enter_usec) / 1e6);
-                else
-                        printf(",\"uptime_s\":null");
+                json_double_or_null("uptime_s", up ? (double) (now - u->active_enter_usec) / 1e6 : -1);
+                json_double_or_null("ready_s", ready_seconds(u));
                 json_u64_or_null("restarts", u->n_restarts, u->has_n_restarts);
                 json_u64_or_null("memory_bytes", u->memory_current, u->memory_current != UINT64_MAX);
                 json_u64_or_null("cpu_ns", u->cpu_usage_nsec, u->cpu_usage_nsec != UINT64_MAX);
+                json_double_or_null("cpu_percent", s->instances[i].cpu_percent);
+                printf(",\"result\":");
+                json_print_string(stdout, u->result);
                 printf(",\"status_text\":");
                 if (u->status_text && *u->status_text)
                         json_print_string(stdout, u->status_text);
@@ -214,6 +77,27 @@ static void print_json(const AppStatus *s) {
         printf("]}\n");
 }
 
+/* Two samples arg_cpu_sample apart, so cpu is a percentage rather than a total. */
+static int collect_sampled(Cluster *c, const char *app, AppStatus *ret) {
+        _cleanup_(app_status_done) AppStatus first = {};
+        uint64_t t0, t1;
+        int r;
+
+        if (arg_cpu_sample <= 0)
+                return collect_status(c, app, ret);
+        t0 = now_usec();
+        if ((r = collect_status(c, app, &first)) < 0)
+                return r;
+        uint64_t until = t0 + (uint64_t) (arg_cpu_sample * 1e6);
+        while (bus_wait_until(c->bus, until) != -ETIME)
+                (void) sd_bus_process(c->bus, NULL);
+        t1 = now_usec();
+        if ((r = collect_status(c, app, ret)) < 0)
+                return r;
+        status_cpu_between(ret, &first, t1 - t0);
+        return 0;
+}
+
 static int status_one(Cluster *c, const char *app) {
         _cleanup_(app_status_done) AppStatus s = {};
         int r;
@@ -222,7 +106,7 @@ static int status_one(Cluster *c, const char *app) {
                 log_error("no app '%s' is installed in %s", app, c->unit_dir);
                 return EXIT_FAILURE_;
         }
-        r = collect_status(c, app, &s);
+        r = collect_sampled(c, app, &s);
         if (r < 0) {
                 log_error("cannot read the status of '%s': %s", app, strerror(-r));
                 return EXIT_FAILURE_;
@@ -246,7 +130,7 @@ static int status_all(Cluster *c) {
         if (arg_json)
                 printf("{\"apps\":[");
         else if (apps)
-                printf("%-24s %-10s %-24s %s\n", "APP", "ACTIVE", "SOCKET", "STATE");
+                printf("%-24s %-10s %-26s %-9s %s\n", "APP", "ACTIVE", "SOCKET", "STATE", "LAST RELOAD");
         else if (!arg_quiet)
                 log_info("no apps installed in %s", c->unit_dir);
         for (size_t i = 0; apps && apps[i]; i++) {
@@ -258,17 +142,30 @@ static int status_all(Cluster *c) {
                         continue;
                 }
                 bool ok = s.active == s.desired && s.desired > 0;
+                const char *state = ok ? "ok" : s.active == 0 ? "down" : "degraded";
                 if (!ok && result == EXIT_OK)
                         result = EXIT_NOT_ACTIVE;
                 if (arg_json) {
                         printf("%s{\"app\":", i ? "," : "");
                         json_print_string(stdout, s.app);
-                        printf(",\"desired\":%u,\"active\":%u}", s.desired, s.active);
+                        printf(",\"desired\":%u,\"active\":%u,\"state\":\"%s\",\"socket\":", s.desired, s.active, state);
+                        if (s.socket_unit)
+                                json_print_string(stdout, s.socket_unit);
+                        else
+                                printf("null");
+                        json_u64_or_null("last_reload_usec", s.last_reload_usec, s.last_reload_usec > 0);
+                        printf("}");
                 } else {
-                        char active[32];
+                        char active[32], socket[96], reloaded[48] = "-";
+                        uint64_t now = realtime_usec();
                         snprintf(active, sizeof(active), "%u/%u", s.active, s.desired);
-                        printf("%-24s %-10s %-24s %s\n", s.app, active, s.socket_unit ? s.socket_unit : "-",
-                               ok ? "ok" : s.active == 0 ? "down" : "degraded");
+                        snprintf(socket, sizeof(socket), "%s%s%s", s.socket_unit ? s.socket_unit : "-",
+                                 s.socket_unit ? " " : "", s.socket_unit ? strna(s.socket.active_state) : "");
+                        if (s.last_reload_usec > 0 && s.last_reload_usec <= now) {
+                                format_duration(now - s.last_reload_usec, reloaded, sizeof(reloaded) - 5);
+                                strcat(reloaded, " ago");
+                        }
+                        printf("%-24s %-10s %-26s %-9s %s\n", s.app, active, socket, state, reloaded);
                 }
         }
         if (arg_json)
@@ -282,6 +179,13 @@ int verb_status(int argc, char **argv) {
 
         if (argc > 1 && (r = check_app_name(argv[1])))
                 return r;
+        if (arg_watch) {
+                if (argc < 2) {
+                        log_error("status --watch needs an app");
+                        return EXIT_USAGE;
+                }
+                return verb_top(argc, argv);
+        }
         if ((r = open_cluster(&c)))
                 return r;
         return argc > 1 ? status_one(&c, argv[1]) : status_all(&c);

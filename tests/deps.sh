@@ -7,7 +7,7 @@ PACKAGES=(
 	cmake gcc make pkg-config    # build
 	libsystemd-dev libconfig-dev # the two libraries clusterctl links
 	systemd dbus-user-session    # the private manager the integration tests run
-	curl python3 procps          # test helpers
+	curl python3 procps tmux     # test helpers
 )
 
 missing=()

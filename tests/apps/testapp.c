@@ -288,7 +288,8 @@ static void print_log_lines(void) {
         for (long k = 1; k <= arg_log_lines; k++)
                 printf("line %ld of %ld from instance %s\n", k, arg_log_lines, instance_name());
         if (arg_log_lines > 0)
-                fprintf(stderr, "stderr line from instance %s\n", instance_name());
+                /* SD_ERR ("<3>"): journald stores the line at priority 3, as apps mark their errors. */
+                fprintf(stderr, SD_ERR "stderr line from instance %s\n", instance_name());
         fflush(stdout);
 }
 

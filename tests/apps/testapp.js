@@ -3,7 +3,8 @@
 // clusterctl. Same body, endpoints and flags (also via $TESTAPP_FLAGS); no npm dependencies.
 // Unlike the C app it keeps HTTP keep-alive (Node's default), so wrk measures real throughput.
 // Sockets: fds 3..3+LISTEN_FDS-1 when socket-activated, else $PORT (or --port, or 3000).
-// Readiness: `systemd-notify --ready`, which needs NotifyAccess=all in the unit.
+// Readiness: `systemd-notify --ready`, which needs NotifyAccess=all in the unit; under PM2
+// (an IPC channel and no NOTIFY_SOCKET) process.send('ready'), for wait_ready: true.
 'use strict';
 
 const http = require('http');
@@ -109,6 +110,7 @@ function listenAll() {
 
 function serve(servers) {
   notify(['--ready', '--status=serving']);
+  if (typeof process.send === 'function' && !process.env.NOTIFY_SOCKET) process.send('ready');
   if (opts.verbose) process.stderr.write(`testapp.js: instance ${instance()} pid ${process.pid} serving on ${servers.length} socket(s)\n`);
 
   if (opts.crashAfter !== null) {
@@ -158,7 +160,7 @@ async function main() {
   }
 
   for (let k = 1; k <= opts.logLines; k++) process.stdout.write(`line ${k} of ${opts.logLines} from instance ${instance()}\n`);
-  if (opts.logLines > 0) process.stderr.write(`stderr line from instance ${instance()}\n`);
+  if (opts.logLines > 0) process.stderr.write(`<3>stderr line from instance ${instance()}\n`);
 
   if (opts.readyDelay > 0) await new Promise((resolve) => setTimeout(resolve, opts.readyDelay * 1000));
 

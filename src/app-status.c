@@ -1,0 +1,212 @@
+/* The state of one app's instances, for status and top. */
+#include "app-status.h"
+
+#include "lock.h"
+#include "output.h"
+#include "util.h"
+
+#define PROPERTIES_TIMEOUT_USEC (25ULL * 1000000ULL)
+
+void app_status_done(AppStatus *s) {
+        for (size_t i = 0; i < s->n; i++)
+                unit_info_done(&s->instances[i].info);
+        free(s->instances);
+        free(s->app);
+        free(s->socket_unit);
+        unit_info_done(&s->socket);
+        *s = (AppStatus) {};
+}
+
+bool unit_is_active(const UnitInfo *u) {
+        return streq_ptr(u->active_state, "active") || streq_ptr(u->active_state, "reloading");
+}
+
+static int add_index(unsigned **list, size_t *n, unsigned k) {
+        for (size_t i = 0; i < *n; i++)
+                if ((*list)[i] == k)
+                        return 0;
+        unsigned *l = realloc(*list, sizeof(unsigned) * (*n + 1));
+        if (!l)
+                return -ENOMEM;
+        *list = l;
+        l[(*n)++] = k;
+        return 0;
+}
+
+static int compare_unsigned(const void *a, const void *b) {
+        unsigned x = *(const unsigned *) a, y = *(const unsigned *) b;
+        return x < y ? -1 : x > y;
+}
+
+/* Enabled instances plus any loaded ones (running but no longer enabled), with their properties
+ * fetched in one round of asynchronous calls. */
+static uint64_t read_last_reload(Scope scope, const char *app) {
+        _cleanup_free_ char *path = NULL;
+        _cleanup_fclose_ FILE *f = NULL;
+        unsigned long v = 0;
+
+        if (app_runtime_file(scope, app, ".reloaded", &path) < 0 || !(f = fopen(path, "re")))
+                return 0;
+        if (fscanf(f, "%lu", &v) != 1)
+                return 0;
+        return v;
+}
+
+int collect_status(Cluster *c, const char *app, AppStatus *ret) {
+        _cleanup_(app_status_done) AppStatus s = {};
+        _cleanup_free_ unsigned *enabled = NULL, *all = NULL;
+        _cleanup_strv_free_ char **loaded = NULL, **units = NULL;
+        _cleanup_free_ char *shared_socket = NULL;
+        size_t n_enabled = 0, n_all = 0;
+        UnitInfo *infos = NULL;
+        int r;
+
+        if (!(s.app = strdup(app)))
+                return -ENOMEM;
+        r = cluster_enabled(c, app, &enabled, &n_enabled);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < n_enabled; i++)
+                if ((r = add_index(&all, &n_all, enabled[i])) < 0)
+                        return r;
+        r = cluster_loaded_units(c, app, &loaded);
+        if (r < 0)
+                return r;
+        size_t al = strlen(app);
+        for (size_t i = 0; loaded && loaded[i]; i++) {
+                unsigned k;
+                _cleanup_free_ char *num = NULL;
+                if (!endswith(loaded[i], ".service") || strncmp(loaded[i], app, al) || loaded[i][al] != '@')
+                        continue;
+                num = strndup(loaded[i] + al + 1, strlen(loaded[i]) - al - 1 - strlen(".service"));
+                if (num && safe_atou(num, &k) >= 0 && (r = add_index(&all, &n_all, k)) < 0)
+                        return r;
+        }
+        if (n_all > 1)
+                qsort(all, n_all, sizeof(unsigned), compare_unsigned);
+
+        units = instance_units(app, all, n_all, ".service");
+        if (!units)
+                return -ENOMEM;
+        /* The shared socket, if the app has one, is shown in the summary line. */
+        if (asprintf_safe(&shared_socket, "%s.socket", app) < 0)
+                return -ENOMEM;
+        bool has_shared_socket = strv_contains(loaded, shared_socket);
+        if (has_shared_socket && strv_extend(&units, shared_socket) < 0)
+                return -ENOMEM;
+
+        r = bus_get_unit_infos(c->bus, units, &infos, now_usec() + PROPERTIES_TIMEOUT_USEC);
+        if (r < 0)
+                return r;
+        s.instances = calloc(n_all ? n_all : 1, sizeof(Instance));
+        if (!s.instances) {
+                for (size_t i = 0; i < strv_length(units); i++)
+                        unit_info_done(&infos[i]);
+                free(infos);
+                return -ENOMEM;
+        }
+        for (size_t i = 0; i < n_all; i++) {
+                bool en = false;
+                for (size_t e = 0; e < n_enabled; e++)
+                        en = en || enabled[e] == all[i];
+                s.instances[i] = (Instance) { .index = all[i], .enabled = en, .info = infos[i], .cpu_percent = -1 };
+                if (en)
+                        s.desired++;
+                if (en && unit_is_active(&infos[i]))
+                        s.active++;
+        }
+        s.n = n_all;
+        if (has_shared_socket) {
+                s.socket = infos[n_all];
+                s.socket_unit = TAKE_PTR(shared_socket);
+        }
+        free(infos);
+        s.last_reload_usec = read_last_reload(c->scope, app);
+        *ret = s;
+        s = (AppStatus) {};
+        return 0;
+}
+
+
+void status_cpu_between(AppStatus *now, const AppStatus *before, uint64_t elapsed_usec) {
+        for (size_t i = 0; i < now->n; i++) {
+                now->instances[i].cpu_percent = -1;
+                for (size_t k = 0; before && k < before->n; k++) {
+                        const UnitInfo *a = &before->instances[k].info, *b = &now->instances[i].info;
+                        if (before->instances[k].index != now->instances[i].index)
+                                continue;
+                        if (a->cpu_usage_nsec != UINT64_MAX && b->cpu_usage_nsec != UINT64_MAX &&
+                            b->cpu_usage_nsec >= a->cpu_usage_nsec && elapsed_usec > 0)
+                                now->instances[i].cpu_percent =
+                                        (double) (b->cpu_usage_nsec - a->cpu_usage_nsec) / 10.0 / (double) elapsed_usec;
+                }
+        }
+}
+
+double ready_seconds(const UnitInfo *u) {
+        if (!unit_is_active(u) || u->exec_main_start_monotonic == 0 ||
+            u->active_enter_monotonic < u->exec_main_start_monotonic)
+                return -1;
+        return (double) (u->active_enter_monotonic - u->exec_main_start_monotonic) / 1e6;
+}
+
+void record_last_reload(Scope scope, const char *app) {
+        _cleanup_free_ char *path = NULL;
+        FILE *f;
+
+        if (app_runtime_file(scope, app, ".reloaded", &path) < 0 || !(f = fopen(path, "we")))
+                return;
+        fprintf(f, "%lu\n", (unsigned long) realtime_usec());
+        fclose(f);
+}
+
+static void format_uptime(const UnitInfo *u, char *buf, size_t size) {
+        uint64_t now = realtime_usec();
+        if (unit_is_active(u) && u->active_enter_usec > 0 && u->active_enter_usec <= now)
+                format_duration(now - u->active_enter_usec, buf, size);
+        else
+                snprintf(buf, size, "-");
+}
+
+/* "12.5%" when sampled, else the total cpu time the manager counted, else "-". */
+static void format_cpu(const Instance *in, char *buf, size_t size) {
+        if (in->cpu_percent >= 0)
+                snprintf(buf, size, "%.1f%%", in->cpu_percent);
+        else if (in->info.cpu_usage_nsec != UINT64_MAX)
+                format_duration(in->info.cpu_usage_nsec / 1000, buf, size);
+        else
+                snprintf(buf, size, "-");
+}
+
+void format_instance_row(const Instance *in, char *buf, size_t size) {
+        const UnitInfo *u = &in->info;
+        char state[64], pid[16] = "-", uptime[32], restarts[16] = "-", mem[16] = "-", cpu[32], ready[16] = "-";
+        double rs = ready_seconds(u);
+
+        snprintf(state, sizeof(state), "%s/%s%s", strna(u->active_state), strna(u->sub_state),
+                 in->enabled ? "" : " (disabled)");
+        if (u->main_pid > 0)
+                snprintf(pid, sizeof(pid), "%u", u->main_pid);
+        format_uptime(u, uptime, sizeof(uptime));
+        if (u->has_n_restarts)
+                snprintf(restarts, sizeof(restarts), "%u", u->n_restarts);
+        if (u->memory_current != UINT64_MAX)
+                format_bytes(u->memory_current, mem, sizeof(mem));
+        format_cpu(in, cpu, sizeof(cpu));
+        if (rs >= 0)
+                snprintf(ready, sizeof(ready), "%.2fs", rs);
+        snprintf(buf, size, "%-8u %-22s %-26s %-8s %-9s %-8s %-8s %-8s %-7s %s", in->index, strna(u->name), state, pid,
+                 uptime, restarts, mem, cpu, ready, strna(u->status_text));
+}
+
+const char *instance_table_header(void) {
+        return "INSTANCE UNIT                   STATE                      PID      UPTIME    RESTARTS MEMORY   CPU "
+               "     READY   STATUS";
+}
+
+void format_status_summary(const AppStatus *s, char *buf, size_t size) {
+        int n = snprintf(buf, size, "%s: %u/%u instances active", s->app, s->active, s->desired);
+        if (s->socket_unit && n >= 0 && (size_t) n < size)
+                snprintf(buf + n, size - (size_t) n, ", %s %s", s->socket_unit, strna(s->socket.active_state));
+}
+
