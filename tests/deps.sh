@@ -8,6 +8,8 @@ PACKAGES=(
 	libsystemd-dev libconfig-dev # the two libraries clusterctl links
 	systemd dbus-user-session    # the private manager the integration tests run
 	curl python3 procps tmux     # test helpers
+	build-essential debhelper rpm lintian      # packaging: dpkg-buildpackage, rpmbuild (tests/package)
+	groff-base man-db bash-completion zsh nodejs # packaging: man pages, completion, the Node example
 )
 
 missing=()
