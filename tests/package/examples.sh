@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# package.examples: the example apps the package ships (examples/{node,c,python}) run under the
+# private manager as documented: the C one built with the cc line from its config, each started
+# with its own config (renamed and moved to a test port), answering HTTP, reloaded without a
+# failed request, and deleted.
+# shellcheck source=tests/package/lib.sh
+source "$(dirname "$0")/lib.sh"
+: "${MANAGER_STATE:?state directory of the private manager}" "${CLUSTERCTL:?the built binary}" \
+	"${SOURCE_DIR:?the source tree}"
+
+APPS=()
+cleanup() {
+	local app
+	for app in "${APPS[@]}"; do "$CLUSTERCTL" --user delete "$app" >/dev/null 2>&1 || true; done
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+need node python3 cc pkg-config curl
+# shellcheck disable=SC1091
+source "$MANAGER_STATE/env"
+export XDG_RUNTIME_DIR XDG_CONFIG_HOME
+cc_() { "$CLUSTERCTL" --user "$@"; }
+
+cp -r "$SOURCE_DIR/examples/node" "$SOURCE_DIR/examples/c" "$SOURCE_DIR/examples/python" "$WORK/"
+# The build command the C example documents in its config.
+build=$(sed -n 's/^#   \(cc .*\)$/\1/p' "$WORK/c/app.conf")
+[[ $build == cc* ]] || fail "examples/c/app.conf says how to build the server" "$(cat "$WORK/c/app.conf")"
+check "the C example builds: $build" bash -c "cd '$WORK/c' && $build -Werror"
+
+run_example() { # DIR CONFIG APP PORT ANSWER
+	local dir=$1 conf=$2 app=$3 port=$4 answer=$5
+	sed -i -e "s/^name = .*/name = \"$app\";/" -e "s/^listen = .*/listen = \"127.0.0.1:$port\";/" "$WORK/$dir/$conf"
+	APPS+=("$app")
+	check "$dir: clusterctl start $conf" cc_ start "$WORK/$dir/$conf"
+	expect_contains "$dir: start waited until every instance was ready" "$WORK/out" "instances ready"
+	check "$dir: answers HTTP" curl -sS --max-time 5 "http://127.0.0.1:$port/"
+	expect_contains "$dir: the answer comes from an instance" "$WORK/out" "$answer"
+
+	# A reload under load: every instance stops gracefully and the socket keeps accepting.
+	local ok=0 failed=0
+	(
+		while [[ ! -e $WORK/stop ]]; do
+			if curl -s --max-time 5 "http://127.0.0.1:$port/" >/dev/null; then echo ok; else echo failed; fi
+		done >"$WORK/load"
+	) &
+	local load=$!
+	sleep 0.3
+	check "$dir: clusterctl reload" cc_ reload "$app"
+	touch "$WORK/stop"
+	wait "$load"
+	rm -f "$WORK/stop"
+	ok=$(grep -c '^ok' "$WORK/load" || true)
+	failed=$(grep -c '^failed' "$WORK/load" || true)
+	((ok > 0 && failed == 0)) || fail "$dir: no request failed during the reload" "$ok ok, $failed failed"
+	pass "$dir: no request failed during the reload ($ok requests)"
+	check "$dir: clusterctl delete" cc_ delete "$app"
+}
+
+run_example node web.conf ex-node 18511 "hello from instance"
+run_example c app.conf ex-c 18512 "hello from C instance"
+run_example python app.conf ex-py 18513 "hello from Python instance"
+finish
