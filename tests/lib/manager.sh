@@ -15,16 +15,26 @@
 # session bus works, DBUS_SESSION_BUS_ADDRESS. Logs stay in STATE_DIR/*.log.
 # It never skips: any failure to start exits 1 (with CI=true as without).
 #
-# Only one manager can run per machine at a time: journald's files
+# Only one manager can run per machine at a time in the default slot: journald's files
 # (/run/log/journal/MACHINE-ID) and the cgroup paths of the recipe are machine-wide.
+# MANAGER_SLOT=NAME (at start; STATE_DIR remembers it) runs one more manager beside it,
+# for benchmarks while the tests run: its own cgroup (user.slice/slot-NAME.slice/
+# user@0.service) and no journald (the units' output and the manager's log go nowhere;
+# `systemctl --user status` still says why a unit failed), so it touches nothing the
+# default slot uses.
 set -euo pipefail
 
 SELF=$(readlink -f "${BASH_SOURCE[0]}")
 readonly SELF
 readonly SYSTEMD=/lib/systemd/systemd
 readonly JOURNALD=/lib/systemd/systemd-journald
-readonly JOURNALD_CGROUP=system.slice/systemd-journald.service
-readonly MANAGER_CGROUP=user.slice/user-0.slice/user@0.service
+# Set by set_slot: the cgroups we create (journald's, if any, first), their parents,
+# and whether this slot runs a journald.
+JOURNALD_CGROUP=
+MANAGER_CGROUP=
+OUR_CGROUPS=()
+PARENT_CGROUPS=()
+WITH_JOURNALD=
 # Written into the namespace's private /run/systemd: a process belongs to our
 # manager iff /proc/PID/root/$TOKEN_FILE holds our token. Unlike pids or namespace
 # inode numbers this cannot be recycled by an unrelated process.
@@ -69,7 +79,7 @@ move_to_cgroup() { # REL PID
 cgroup_pids() {
 	local root rel
 	for root in $(cgroup_roots); do
-		for rel in "$JOURNALD_CGROUP" "$MANAGER_CGROUP"; do
+		for rel in "${OUR_CGROUPS[@]}"; do
 			[[ -d $root/$rel ]] || continue
 			find "$root/$rel" -name cgroup.procs -exec cat {} + 2>/dev/null || true
 		done
@@ -81,11 +91,11 @@ cgroup_pids() {
 remove_cgroups() {
 	local root rel
 	for root in $(cgroup_roots); do
-		for rel in "$JOURNALD_CGROUP" "$MANAGER_CGROUP"; do
+		for rel in "${OUR_CGROUPS[@]}"; do
 			[[ -d $root/$rel ]] || continue
 			find "$root/$rel" -depth -type d -exec rmdir {} + 2>/dev/null || true
 		done
-		for rel in user.slice/user-0.slice user.slice system.slice; do
+		for rel in "${PARENT_CGROUPS[@]}"; do
 			rmdir "$root/$rel" 2>/dev/null || true
 		done
 	done
@@ -99,6 +109,29 @@ set_paths() { # STATE_DIR
 	STATE=$(readlink -m "$1")
 	ENV_FILE=$STATE/env
 	TOKEN_PATH=$STATE/token
+}
+
+# The slot of STATE_DIR: the one recorded at start, so that stop, status, … need no
+# MANAGER_SLOT; for a new STATE_DIR, $MANAGER_SLOT (empty: the default slot).
+set_slot() {
+	local recorded
+	recorded=$(cat "$STATE/slot" 2>/dev/null || true)
+	SLOT=${MANAGER_SLOT:-$recorded}
+	[[ -z $recorded || $SLOT == "$recorded" ]] ||
+		die "$STATE belongs to slot '$recorded', not '$SLOT'; stop it first"
+	if [[ -z $SLOT ]]; then
+		JOURNALD_CGROUP=system.slice/systemd-journald.service
+		MANAGER_CGROUP=user.slice/user-0.slice/user@0.service
+		OUR_CGROUPS=("$JOURNALD_CGROUP" "$MANAGER_CGROUP")
+		PARENT_CGROUPS=(user.slice/user-0.slice user.slice system.slice)
+		WITH_JOURNALD=1
+		return
+	fi
+	[[ $SLOT =~ ^[a-z0-9]{1,16}$ ]] || die "MANAGER_SLOT must be 1-16 of [a-z0-9], not '$SLOT'"
+	MANAGER_CGROUP=user.slice/slot-$SLOT.slice/user@0.service
+	OUR_CGROUPS=("$MANAGER_CGROUP")
+	PARENT_CGROUPS=("user.slice/slot-$SLOT.slice" user.slice)
+	WITH_JOURNALD=
 }
 
 # XDG_RUNTIME_DIR holds AF_UNIX sockets, whose paths must fit in 108 bytes
@@ -277,8 +310,12 @@ cmd_start() {
 	mkdir -p "$RUNTIME_DIR" "$STATE"/{config,data,state,cache}
 	chmod 0700 "$RUNTIME_DIR"
 	echo "$RUNTIME_DIR" >"$STATE/runtime-dir"
-	journald_conf >"$STATE/journald.conf"
-	clear_old_journal
+	if [[ -n $WITH_JOURNALD ]]; then
+		journald_conf >"$STATE/journald.conf"
+		clear_old_journal
+	else
+		echo "$SLOT" >"$STATE/slot"
+	fi
 	TOKEN=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
 	echo "$TOKEN" >"$TOKEN_PATH"
 
@@ -296,7 +333,7 @@ cmd_start() {
 	fi
 	trap - INT TERM
 	write_env_file
-	log "manager pid $MANAGER_PID, journald pid $JOURNALD_PID, up in $((SECONDS - t0))s; source $ENV_FILE"
+	log "manager pid $MANAGER_PID, journald pid ${JOURNALD_PID:-none}, up in $((SECONDS - t0))s; source $ENV_FILE"
 }
 
 # Seconds left until DEADLINE, at least 1 (timeout(1) takes 0 as "no limit").
@@ -337,6 +374,8 @@ wait_until_usable() {
 		return 1
 		;;
 	esac
+
+	[[ -n $WITH_JOURNALD ]] || return 0
 
 	# 3. journald accepts a service's stdout and tags it with the user unit.
 	#    The probe stays alive until then: journald reads a client's unit from
@@ -403,24 +442,30 @@ cmd_inner() {
 	mkdir -p /run/systemd/system /run/systemd/journal
 	cp "$TOKEN_PATH" "$TOKEN_FILE"
 	echo "$STATE" >"$TOKEN_FILE.state" # names us in another start's error message
-	[[ -f /etc/systemd/journald.conf ]] &&
-		mount --bind "$STATE/journald.conf" /etc/systemd/journald.conf
 
-	# journald from the cgroup it has on a real host; it reads the cgroup of
-	# every client to add _SYSTEMD_UNIT/_SYSTEMD_USER_UNIT.
-	(
-		move_to_cgroup "$JOURNALD_CGROUP" "$BASHPID"
-		exec env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin "$JOURNALD"
-	) </dev/null >"$STATE/journald.log" 2>&1 &
-	echo $! >"$STATE/journald.pid"
+	# Without journald, the manager logs nowhere: "console" would open the host's /dev/console.
+	local log_target=null
+	if [[ -n $WITH_JOURNALD ]]; then
+		log_target=journal
+		[[ -f /etc/systemd/journald.conf ]] &&
+			mount --bind "$STATE/journald.conf" /etc/systemd/journald.conf
 
-	local i
-	for ((i = 0; i < 100; i++)); do
-		[[ -S /run/systemd/journal/stdout ]] && break
-		is_alive "$!" || { echo "journald exited" >"$STATE/failed"; exit 1; }
-		sleep 0.1
-	done
-	[[ -S /run/systemd/journal/stdout ]] || { echo "journald did not create its socket" >"$STATE/failed"; exit 1; }
+		# journald from the cgroup it has on a real host; it reads the cgroup of
+		# every client to add _SYSTEMD_UNIT/_SYSTEMD_USER_UNIT.
+		(
+			move_to_cgroup "$JOURNALD_CGROUP" "$BASHPID"
+			exec env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin "$JOURNALD"
+		) </dev/null >"$STATE/journald.log" 2>&1 &
+		echo $! >"$STATE/journald.pid"
+
+		local i
+		for ((i = 0; i < 100; i++)); do
+			[[ -S /run/systemd/journal/stdout ]] && break
+			is_alive "$!" || { echo "journald exited" >"$STATE/failed"; exit 1; }
+			sleep 0.1
+		done
+		[[ -S /run/systemd/journal/stdout ]] || { echo "journald did not create its socket" >"$STATE/failed"; exit 1; }
+	fi
 
 	# With this cgroup, journald tags service output _SYSTEMD_USER_UNIT=x.service.
 	move_to_cgroup "$MANAGER_CGROUP" $$
@@ -435,7 +480,7 @@ cmd_inner() {
 		XDG_RUNTIME_DIR="$(cat "$STATE/runtime-dir")" \
 		XDG_CONFIG_HOME="$STATE/config" XDG_DATA_HOME="$STATE/data" \
 		XDG_STATE_HOME="$STATE/state" XDG_CACHE_HOME="$STATE/cache" \
-		"$SYSTEMD" --user --log-target=journal
+		"$SYSTEMD" --user --log-target="$log_target"
 }
 
 # --- stop / status ---------------------------------------------------------
@@ -475,7 +520,7 @@ cmd_stop() { # [quiet]
 	fi
 	if [[ -d $STATE ]]; then
 		rm -rf "$STATE/runtime"
-		rm -f "$ENV_FILE" "$STATE"/{manager.pid,journald.pid,runtime-dir,failed} "$TOKEN_PATH"
+		rm -f "$ENV_FILE" "$STATE"/{manager.pid,journald.pid,runtime-dir,failed,slot} "$TOKEN_PATH"
 	fi
 	[[ ${1:-} == quiet ]] || log "stopped ($STATE)"
 	return 0
@@ -484,8 +529,9 @@ cmd_stop() { # [quiet]
 cmd_status() {
 	read_state
 	if manager_answers; then
-		echo "running: manager pid $MANAGER_PID, journald pid $JOURNALD_PID, XDG_RUNTIME_DIR=$RUNTIME_DIR"
-		is_ours "$JOURNALD_PID" || log "warning: journald (pid $JOURNALD_PID) is gone: no logs"
+		echo "running: manager pid $MANAGER_PID, journald pid ${JOURNALD_PID:-none}, XDG_RUNTIME_DIR=$RUNTIME_DIR"
+		[[ -z $WITH_JOURNALD ]] || is_ours "$JOURNALD_PID" ||
+			log "warning: journald (pid $JOURNALD_PID) is gone: no logs"
 		return 0
 	fi
 	echo "not running ($STATE)"
@@ -496,12 +542,14 @@ main() {
 	(($# >= 2)) || usage
 	local verb=$1
 	set_paths "$2"
+	set_slot
 	shift 2
 	case $verb in
 	start) cmd_start ;;
 	stop) cmd_stop ;;
 	status) cmd_status ;;
 	sync)
+		[[ -n $WITH_JOURNALD ]] || die "slot '$SLOT' runs no journald"
 		read_state
 		# journald's varlink socket exists only inside the namespace.
 		in_namespace journalctl --sync
