@@ -10,6 +10,7 @@ PACKAGES=(
 	curl python3 procps tmux     # test helpers
 	build-essential debhelper rpm lintian      # packaging: dpkg-buildpackage, rpmbuild (tests/package)
 	groff-base man-db bash-completion zsh nodejs # packaging: man pages, completion, the Node example
+	clang libclang-rt-14-dev     # the fuzz targets: clang's libFuzzer, ASan, UBSan (tests/fuzz)
 )
 
 missing=()

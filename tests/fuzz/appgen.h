@@ -1,0 +1,50 @@
+/* An App from fuzz input, built directly as config.c would leave it after validation (or, in raw
+ * mode, with free-text values nobody validated), for fuzz-render and the systemd sample check.
+ *
+ * The input is text: records separated by '\n', each "key=value" where the value is raw bytes
+ * (byte 0x1e stands for a newline). A key may carry "*LEN" (the value repeated to exactly LEN
+ * bytes, at most 40000) and "xCOUNT" (the record repeated COUNT times, at most 64), e.g.
+ * "argv*32768x40=%" is 40 arguments of 32768 '%' each. Keys: mode (valid|raw), scope
+ * (system|user), name, config, argv (repeated; the first is the command), cwd, user, group,
+ * env (NAME=VALUE, repeated), env_file, listen (repeated), instance_var, increment_var,
+ * socket_mode, ready, kill_signal, restart, memory_max, cpu_weight, ready_timeout,
+ * kill_timeout, restart_delay, dropin (an instance index whose drop-in is checked, repeated).
+ * Unknown keys and values config.c would refuse are dropped, as if the config had left them out. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "render.h"
+
+#define APPGEN_DROPINS_MAX 8
+
+typedef struct GenInfo {
+        bool raw;   /* free-text values unvalidated: only the text-level checks apply */
+        Scope scope;
+        unsigned dropins[APPGEN_DROPINS_MAX];
+        size_t n_dropins;
+} GenInfo;
+
+/* Never fails on any input: missing pieces get config.c's defaults. */
+void app_generate(const uint8_t *data, size_t size, App *ret, GenInfo *ret_info);
+
+/* The known bugs of src/ that a fuzz run should not stop at again (each reported; see README.md).
+ * Rewrites the values of `app` that would hit one, and returns a bit per bug it avoided. With
+ * FUZZ_KNOWN_BUGS=1 in the environment it changes nothing and returns 0: every bug is reported. */
+enum {
+        KNOWN_BUG_NONCHARACTER = 1 << 0,   /* U+FDD0..U+FDEF, U+xFFFE/F pass utf8_is_valid(); systemd refuses the file */
+        KNOWN_BUG_EXEC_PATH_CHARS = 1 << 1, /* a quote or backslash in argv[0]: systemd will not start it */
+        KNOWN_BUG_LONG_COMPONENT = 1 << 2, /* a path component over 255 bytes: systemd refuses the path */
+        KNOWN_BUG_NUMERIC_USER = 1 << 3,   /* "007", "65535", "4294967296": not a UID for systemd, unit fails */
+        KNOWN_BUG_LONG_LINE = 1 << 4,      /* ExecStart= of 1 MiB or more: systemd refuses the whole file */
+        KNOWN_BUG_EXEC_PATH_DOLLAR = 1 << 5, /* '$' in argv[0]: the process's argv[0] gets "$x"/"$$" substituted */
+        KNOWN_BUG_EXEC_PATH_ROOT = 1 << 6, /* exec = "/": systemd: "Executable path specifies a directory" */
+        KNOWN_BUG_MEMORY_MAX_RANGE = 1 << 7, /* memory_max "0", "0K", "16777216T": systemd ignores MemoryMax= */
+        KNOWN_BUG_CONFIG_DIR_DOT_DOT = 1 << 8, /* default cwd = the config's directory as given: "/a/../b" is refused */
+        KNOWN_BUG_CONFIG_DIR_TRAILING = 1 << 9, /* … and "/srv/a /web.conf" gives cwd "/srv/a ", which render refuses */
+};
+unsigned known_bugs_avoid(App *app);
+bool known_bugs_reported(void); /* FUZZ_KNOWN_BUGS=1 */
