@@ -85,6 +85,11 @@ static void check_argv(char **argv, const char *const *want) {
 }
 #define ARGV(...) ((const char *const[]) { __VA_ARGS__, NULL })
 
+/* Temporary directories (tmpdir_new, fake_path) are usually under /tmp, which the default sandbox
+ * (PrivateTmp=yes) hides from the app: a config that runs or works in one, in a test about
+ * something else, turns the sandbox off. */
+#define NO_SANDBOX "hardening = \"none\";\n"
+
 /* A directory of fake commands, made the whole PATH of this (forked) test. */
 static char *fake_path(const char *const *commands) {
         char *dir = tmpdir_new();
@@ -127,6 +132,7 @@ TEST(defaults) {
         ASSERT_EQ_DOUBLE(a->restart_delay, 1.0); /* systemd's 100ms would spin a crashing app */
         ASSERT_TRUE(a->memory_max == NULL);
         ASSERT_EQ_INT(a->cpu_weight, 0);
+        ASSERT_EQ_INT(a->hardening, HARDENING_DEFAULT);
         ASSERT_EQ_INT(a->rollout.batch, 1);
         ASSERT_EQ_INT(a->rollout.batch_percent, 0);
         ASSERT_EQ_DOUBLE(a->rollout.pause, 0.0);
@@ -135,7 +141,8 @@ TEST(defaults) {
 }
 
 /* Every key, from a file on disk: relative cwd and env_file resolve against the config's
- * directory, the script against cwd, and the .js interpreter through PATH. */
+ * directory, the script against cwd, and the .js interpreter through PATH. The directory is a
+ * temporary one, hence hardening = "none". */
 TEST(every_key_from_file) {
         _cleanup_tmpdir_ char *dir = tmpdir_new(), *bin = fake_path(ARGV("node"));
         _cleanup_(app_list_done) AppList l = {};
@@ -166,6 +173,7 @@ TEST(every_key_from_file) {
                              "restart_delay = 0.25;\n"
                              "memory_max = \"512M\";\n"
                              "cpu_weight = 200;\n"
+                             "hardening = \"none\";\n"
                              "rollout = { batch = \"25%\"; pause = 1.5; grace = 2; on_failure = \"rollback\"; };\n"));
         path = concat(dir, "/web.conf", NULL);
         node = concat(bin, "/node", NULL);
@@ -209,6 +217,7 @@ TEST(every_key_from_file) {
         ASSERT_EQ_DOUBLE(a->restart_delay, 0.25);
         ASSERT_STREQ(a->memory_max, "512M");
         ASSERT_EQ_INT(a->cpu_weight, 200);
+        ASSERT_EQ_INT(a->hardening, HARDENING_NONE);
         ASSERT_EQ_INT(a->rollout.batch, 0);
         ASSERT_EQ_INT(a->rollout.batch_percent, 25);
         ASSERT_EQ_DOUBLE(a->rollout.pause, 1.5);
@@ -229,6 +238,7 @@ TEST(other_values_of_every_key) {
                       "kill_signal = \"HUP\";\n"
                       "restart = false;\n"
                       "memory_max = 1073741824;\n"
+                      "hardening = \"strict\";\n"
                       "rollout = { batch = 2; on_failure = \"continue\"; };\n",
                       &l));
         const App *a = &l.apps[0];
@@ -243,6 +253,7 @@ TEST(other_values_of_every_key) {
         ASSERT_STREQ(a->kill_signal, "SIGHUP");
         ASSERT_STREQ(a->restart, "no");
         ASSERT_STREQ(a->memory_max, "1073741824");
+        ASSERT_EQ_INT(a->hardening, HARDENING_STRICT);
         ASSERT_EQ_INT(a->rollout.batch, 2);
         ASSERT_EQ_INT(a->rollout.batch_percent, 0);
         ASSERT_EQ_INT(a->rollout.on_failure, ON_FAILURE_CONTINUE);
@@ -315,7 +326,7 @@ TEST(exec_bare_command_resolved_via_path) {
         /* Relative PATH entries are skipped: they would depend on the manager's directory. */
         path = concat("bin:.:", bin, NULL);
         setenv("PATH", path, 1);
-        CHECK(load_ok("name = \"web\";\nexec = \"mytool serve\";\n", &l));
+        CHECK(load_ok("name = \"web\";\n" NO_SANDBOX "exec = \"mytool serve\";\n", &l));
         CHECK(check_argv(l.apps[0].argv, ARGV(tool, "serve")));
 }
 
@@ -332,25 +343,26 @@ TEST(script_interpreters) {
         static const char *const js[] = { "app.js", "app.mjs", "app.cjs" };
         for (size_t i = 0; i < ELEMENTSOF(js); i++) {
                 _cleanup_(app_list_done) AppList l = {};
-                _cleanup_free_ char *text = concat("name = \"web\";\nscript = \"", js[i], "\";\n", NULL);
+                _cleanup_free_ char *text = concat("name = \"web\";\n" NO_SANDBOX "script = \"", js[i], "\";\n", NULL);
                 _cleanup_free_ char *script = concat(CONFIG_DIR "/", js[i], NULL);
                 CHECK(load_ok(text, &l));
                 CHECK(check_argv(l.apps[0].argv, ARGV(node, script)));
         }
         {
                 _cleanup_(app_list_done) AppList l = {};
-                CHECK(load_ok("name = \"web\";\nscript = \"/opt/t.py\";\nargs = \"-v 'a b'\";\n", &l));
+                CHECK(load_ok("name = \"web\";\n" NO_SANDBOX "script = \"/opt/t.py\";\nargs = \"-v 'a b'\";\n", &l));
                 CHECK(check_argv(l.apps[0].argv, ARGV(python, "/opt/t.py", "-v", "a b")));
         }
         {
                 _cleanup_(app_list_done) AppList l = {};
-                CHECK(load_ok("name = \"web\";\nscript = \"run.sh\";\ncwd = \"/srv\";\n", &l));
+                CHECK(load_ok("name = \"web\";\n" NO_SANDBOX "script = \"run.sh\";\ncwd = \"/srv\";\n", &l));
                 CHECK(check_argv(l.apps[0].argv, ARGV(sh, "/srv/run.sh")));
         }
         {
                 /* An explicit interpreter with its own options. */
                 _cleanup_(app_list_done) AppList l = {};
-                CHECK(load_ok("name = \"web\";\nscript = \"main.ts\";\ninterpreter = \"deno run --allow-net\";\n", &l));
+                CHECK(load_ok("name = \"web\";\n" NO_SANDBOX "script = \"main.ts\";\ninterpreter = \"deno run --allow-net\";\n",
+                              &l));
                 CHECK(check_argv(l.apps[0].argv, ARGV(deno, "run", "--allow-net", CONFIG_DIR "/main.ts")));
         }
         {
@@ -428,7 +440,7 @@ TEST(relative_config_path_becomes_absolute) {
         _cleanup_free_ char *want = NULL;
 
         ASSERT_TRUE(dir);
-        ASSERT_OK(write_file(dir, "sub/web.conf", "name = \"web\";\nexec = \"/bin/true\";\ncwd = \"app\";\n"));
+        ASSERT_OK(write_file(dir, "sub/web.conf", "name = \"web\";\nexec = \"/bin/true\";\ncwd = \"app\";\n" NO_SANDBOX));
         ASSERT_OK(chdir(dir)); /* this test runs in its own process */
         ASSERT_OK(config_load_file("sub/web.conf", &l, &e));
         want = concat(dir, "/sub/web.conf", NULL);
@@ -450,6 +462,11 @@ TEST(enum_strings) {
         ASSERT_STREQ(on_failure_to_string(ON_FAILURE_ROLLBACK), "rollback");
         ASSERT_STREQ(on_failure_to_string(ON_FAILURE_CONTINUE), "continue");
         ASSERT_TRUE(on_failure_to_string(_ON_FAILURE_MAX) == NULL);
+        ASSERT_STREQ(hardening_to_string(HARDENING_NONE), "none");
+        ASSERT_STREQ(hardening_to_string(HARDENING_DEFAULT), "default");
+        ASSERT_STREQ(hardening_to_string(HARDENING_STRICT), "strict");
+        ASSERT_TRUE(hardening_to_string(_HARDENING_MAX) == NULL);
+        ASSERT_TRUE(hardening_to_string(_HARDENING_INVALID) == NULL);
         ASSERT_EQ_INT(on_failure_from_string("rollback"), ON_FAILURE_ROLLBACK);
         ASSERT_EQ_INT(on_failure_from_string("continue"), ON_FAILURE_CONTINUE);
         ASSERT_EQ_INT(on_failure_from_string("Stop"), _ON_FAILURE_INVALID);
@@ -500,6 +517,8 @@ TEST(error_wrong_type_for_each_key) {
                 { BASE "cpu_weight = \"100\";\n", 3, "cpu_weight: expected an integer, got a string" },
                 { BASE "cpu_weight = 1.5;\n", 3, "cpu_weight: expected an integer, got a number" },
                 { BASE "rollout = 1;\n", 3, "rollout: expected a group" },
+                { BASE "hardening = true;\n", 3, "hardening: expected a string, got a boolean" },
+                { BASE "hardening = 0;\n", 3, "hardening: expected a string, got an integer" },
                 { BASE "rollout = {\n  batch = 1.5;\n};\n", 4, "rollout.batch: expected an integer or \"N%\", got a number" },
                 { BASE "rollout = {\n  pause = \"1\";\n};\n", 4, "pause: expected a number of seconds, got a string" },
                 { BASE "rollout = {\n  grace = \"1\";\n};\n", 4, "grace: expected a number of seconds, got a string" },
@@ -527,6 +546,7 @@ TEST(error_control_characters_in_values) {
                 { BASE "kill_signal = \"SIGTERM\\n\";\n", 3, "kill_signal: value contains a control character" },
                 { BASE "restart = \"always\\x7f\";\n", 3, "restart: value contains a control character" },
                 { BASE "memory_max = \"1G\\n\";\n", 3, "memory_max: value contains a control character" },
+                { BASE "hardening = \"none\\n\";\n", 3, "hardening: value contains a control character" },
                 { BASE "env_file = \"/e\\n\";\n", 3, "env_file: value contains a control character" },
                 { BASE "listen = \"/run/a\\n.sock\";\n", 3, "listen: value contains a control character" },
                 { BASE "env = {\n  A = \"ok\";\n  B = \"x\\ny\";\n};\n", 5, "env.B: value contains a control character" },
@@ -635,8 +655,10 @@ TEST(error_command_that_is_a_directory) {
         ASSERT_TRUE(bin);
         sub = concat(bin, "/subdir", NULL);
         ASSERT_OK(mkdir(sub, 0755));
-        EXPECT_ERROR("name = \"web\";\nexec = \"subdir\";\n", 2, "exec: command 'subdir' not found in PATH");
-        EXPECT_ERROR("name = \"web\";\nexec = [ \"\" ];\n", 2, "exec:");
+        /* Without the sandbox: with it, a wrongly resolved directory under /tmp would be refused too,
+         * for the wrong reason. */
+        EXPECT_ERROR("name = \"web\";\n" NO_SANDBOX "exec = \"subdir\";\n", 3, "exec: command 'subdir' not found in PATH");
+        EXPECT_ERROR("name = \"web\";\n" NO_SANDBOX "exec = [ \"\" ];\n", 3, "exec:");
 }
 
 /* BUG (src/config.c, build_argv → resolve_argv0): `exec = ();` (or `[]`) leaves argv NULL and
@@ -694,6 +716,131 @@ TEST(error_reuseport_with_unix_socket) {
                      "cannot be used with socket_mode = \"reuseport\"");
 }
 
+TEST(hardening_levels) {
+        static const struct {
+                const char *line;
+                Hardening want;
+        } cases[] = {
+                { "", HARDENING_DEFAULT },
+                { "hardening = \"default\";\n", HARDENING_DEFAULT },
+                { "hardening = \"none\";\n", HARDENING_NONE },
+                { "hardening = \"strict\";\n", HARDENING_STRICT },
+        };
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                _cleanup_(app_list_done) AppList l = {};
+                _cleanup_free_ char *text = concat(BASE, cases[i].line, NULL);
+                CHECK(load_ok(text, &l));
+                ASSERT_EQ_INT(l.apps[0].hardening, cases[i].want);
+        }
+}
+
+/* PrivateTmp=yes (hardening "default" and "strict") gives each instance an empty /tmp and
+ * /var/tmp of its own: an app kept there would not find its directory, program or script. */
+#define PRIVATE_TMP(key, path, level)                                                             \
+        key ": " path " is hidden from the app by hardening = \"" level "\" (PrivateTmp=yes gives each " \
+            "instance its own empty /tmp and /var/tmp); move it, or set hardening = \"none\""
+#define PROTECT_HOME(key, path)                                                                   \
+        key ": " path " is hidden from the app by hardening = \"strict\" (ProtectHome=yes hides /home, " \
+            "/root and /run/user)"
+
+TEST(error_paths_hidden_by_private_tmp) {
+        static const ErrorCase cases[] = {
+                { BASE "cwd = \"/tmp/app\";\n", 3, PRIVATE_TMP("cwd", "/tmp/app", "default") },
+                { BASE "\ncwd = \"/var/tmp/app\";\n", 4, PRIVATE_TMP("cwd", "/var/tmp/app", "default") },
+                { BASE "cwd = \"/tmp\";\n", 3, PRIVATE_TMP("cwd", "/tmp", "default") },
+                { BASE "cwd = \"/var/tmp/\";\n", 3, PRIVATE_TMP("cwd", "/var/tmp", "default") },
+                /* The path as it will be used, normalized. */
+                { BASE "cwd = \"/srv/../tmp/./app\";\n", 3, PRIVATE_TMP("cwd", "/tmp/app", "default") },
+                { BASE "hardening = \"default\";\ncwd = \"/tmp/app\";\n", 4, PRIVATE_TMP("cwd", "/tmp/app", "default") },
+                { BASE "cwd = \"/tmp/app\";\nhardening = \"strict\";\n", 3, PRIVATE_TMP("cwd", "/tmp/app", "strict") },
+                { "name = \"web\";\nexec = \"/tmp/app/server --port 3000\";\n", 2,
+                  PRIVATE_TMP("exec", "/tmp/app/server", "default") },
+                { "name = \"web\";\ncwd = \"/srv/web\";\n\nexec = [\n  \"/var/tmp/bin/server\",\n  \"/tmp/ok-as-an-argument\"\n];\n",
+                  4, PRIVATE_TMP("exec", "/var/tmp/bin/server", "default") },
+                /* A relative command resolves against cwd, which is fine here: the result is not. */
+                { "name = \"web\";\ncwd = \"/srv/../var\";\nexec = \"tmp/server\";\n", 3,
+                  PRIVATE_TMP("exec", "/var/tmp/server", "default") },
+                { "name = \"web\";\nhardening = \"strict\";\nexec = \"/tmp/server\";\n", 3,
+                  PRIVATE_TMP("exec", "/tmp/server", "strict") },
+                { "name = \"web\";\ncwd = \"/srv/web\";\nscript = \"/tmp/app/server.py\";\ninterpreter = \"/usr/bin/python3\";\n",
+                  3, PRIVATE_TMP("script", "/tmp/app/server.py", "default") },
+                { "name = \"web\";\ncwd = \"/srv/web\";\ninterpreter = \"/usr/bin/node\";\n\nscript = \"/var/tmp/server.js\";\n",
+                  5, PRIVATE_TMP("script", "/var/tmp/server.js", "default") },
+                /* Relative to cwd, once more the path as it will be used. */
+                { "name = \"web\";\ncwd = \"/var\";\nscript = \"tmp/a/server.js\";\ninterpreter = \"/usr/bin/node\";\n", 3,
+                  PRIVATE_TMP("script", "/var/tmp/a/server.js", "default") },
+                /* In an apps list, the line of the app's own key. */
+                { "apps = (\n  { name = \"a\"; exec = \"/bin/true\"; },\n  {\n    name = \"b\";\n    exec = \"/bin/true\";\n"
+                  "    cwd = \"/tmp/b\";\n  }\n);\n",
+                  6, PRIVATE_TMP("cwd", "/tmp/b", "default") },
+        };
+        EXPECT_ERROR_TABLE(cases);
+}
+
+/* cwd defaults to the config's directory: a config kept under /tmp gets the error without a cwd
+ * line to point at, so it names the file (or the app's group in an apps list). */
+TEST(error_default_cwd_hidden_by_private_tmp) {
+        CHECK(check_error_at(BASE, "/tmp/web/web.conf", "/tmp/web/web.conf", 0, PRIVATE_TMP("cwd", "/tmp/web", "default")));
+        CHECK(check_error_at(BASE "cwd = \"app\";\n", "/var/tmp/web/web.conf", "/var/tmp/web/web.conf", 3,
+                             PRIVATE_TMP("cwd", "/var/tmp/web/app", "default")));
+        CHECK(check_error_at("apps = (\n  {\n    name = \"web\";\n    exec = \"/bin/true\";\n  }\n);\n", "/tmp/web.conf",
+                             "/tmp/web.conf", 2, PRIVATE_TMP("cwd", "/tmp", "default")));
+}
+
+TEST(error_paths_hidden_by_protect_home) {
+        static const ErrorCase cases[] = {
+                { BASE "hardening = \"strict\";\ncwd = \"/home/web/app\";\n", 4, PROTECT_HOME("cwd", "/home/web/app") },
+                { BASE "hardening = \"strict\";\ncwd = \"/home\";\n", 4, PROTECT_HOME("cwd", "/home") },
+                { BASE "hardening = \"strict\";\ncwd = \"/root/app\";\n", 4, PROTECT_HOME("cwd", "/root/app") },
+                { BASE "hardening = \"strict\";\ncwd = \"/run/user/1000/app\";\n", 4, PROTECT_HOME("cwd", "/run/user/1000/app") },
+                { "name = \"web\";\nhardening = \"strict\";\nexec = \"/home/web/bin/server -v\";\n", 3,
+                  PROTECT_HOME("exec", "/home/web/bin/server") },
+                { "name = \"web\";\nexec = [ \"/root/server\" ];\nhardening = \"strict\";\n", 2, PROTECT_HOME("exec", "/root/server") },
+                { "name = \"web\";\nhardening = \"strict\";\ncwd = \"/srv/web\";\ninterpreter = \"/usr/bin/node\";\n"
+                  "script = \"/home/web/server.js\";\n",
+                  5, PROTECT_HOME("script", "/home/web/server.js") },
+        };
+        EXPECT_ERROR_TABLE(cases);
+}
+
+/* What the sandbox does not hide is accepted: everything with "none", home directories with
+ * "default" (ProtectHome=read-only), and paths that merely start with the same letters. */
+TEST(paths_visible_to_the_sandbox) {
+        static const struct {
+                const char *text;
+                const char *cwd, *argv0, *argv1;
+        } cases[] = {
+                { "name = \"web\";\nhardening = \"none\";\ncwd = \"/tmp/app\";\nexec = \"/var/tmp/bin/server\";\n",
+                  "/tmp/app", "/var/tmp/bin/server", NULL },
+                { "name = \"web\";\nhardening = \"none\";\ncwd = \"/var/tmp\";\nscript = \"/tmp/server.js\";\n"
+                  "interpreter = \"/usr/bin/node\";\n",
+                  "/var/tmp", "/usr/bin/node", "/tmp/server.js" },
+                { "name = \"web\";\nhardening = \"none\";\ncwd = \"/home/web\";\nexec = \"/root/server\";\n",
+                  "/home/web", "/root/server", NULL },
+                { "name = \"web\";\ncwd = \"/tmpfoo\";\nexec = \"/tmpfoo/server\";\n", "/tmpfoo", "/tmpfoo/server", NULL },
+                { "name = \"web\";\ncwd = \"/var/tmpx/app\";\nexec = \"/srv/tmp/server\";\n", "/var/tmpx/app", "/srv/tmp/server", NULL },
+                { "name = \"web\";\ncwd = \"/srv/tmp\";\nscript = \"/var/tmpfoo/a.js\";\ninterpreter = \"/usr/bin/node\";\n",
+                  "/srv/tmp", "/usr/bin/node", "/var/tmpfoo/a.js" },
+                { "name = \"web\";\ncwd = \"/home/web/app\";\nexec = \"/root/server\";\n", "/home/web/app", "/root/server", NULL },
+                { "name = \"web\";\nhardening = \"default\";\ncwd = \"/run/user/1000\";\nexec = \"/home/web/server\";\n",
+                  "/run/user/1000", "/home/web/server", NULL },
+                { "name = \"web\";\nhardening = \"strict\";\ncwd = \"/homework\";\nexec = \"/rootfs/server\";\n",
+                  "/homework", "/rootfs/server", NULL },
+                { "name = \"web\";\nhardening = \"strict\";\ncwd = \"/run/users\";\nexec = \"/srv/home/server\";\n",
+                  "/run/users", "/srv/home/server", NULL },
+                /* Only the program is checked, not what its arguments mean. */
+                { "name = \"web\";\ncwd = \"/srv\";\nexec = \"/usr/bin/env TMPDIR=/tmp /srv/server /tmp/x\";\n",
+                  "/srv", "/usr/bin/env", "TMPDIR=/tmp" },
+        };
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                _cleanup_(app_list_done) AppList l = {};
+                CHECK(load_ok(cases[i].text, &l));
+                ASSERT_STREQ(l.apps[0].cwd, cases[i].cwd);
+                ASSERT_STREQ(l.apps[0].argv[0], cases[i].argv0);
+                ASSERT_STREQ(l.apps[0].argv[1], cases[i].argv1);
+        }
+}
+
 TEST(error_instances) {
         static const ErrorCase cases[] = {
                 { BASE "instances = 0;\n", 3, "instances: 0 is out of range (1 to 1024, \"max\", or -N for max-N)" },
@@ -723,6 +870,11 @@ TEST(error_enums_and_signals) {
                 { BASE "kill_signal = \"\";\n", 3, "kill_signal: '' is not a signal" },
                 { BASE "restart = \"sometimes\";\n", 3, "restart: 'sometimes' is not one of no, on-success, on-failure" },
                 { BASE "restart = \"\";\n", 3, "restart: '' is not one of" },
+                { BASE "hardening = \"paranoid\";\n", 3,
+                  "hardening: 'paranoid' is not one of \"none\", \"default\", \"strict\"" },
+                { BASE "\n\nhardening = \"Strict\";\n", 5, "hardening: 'Strict' is not one of \"none\", \"default\", \"strict\"" },
+                { BASE "hardening = \"\";\n", 3, "hardening: '' is not one of" },
+                { BASE "hardening = \"off\";\n", 3, "hardening: 'off' is not one of" },
         };
         EXPECT_ERROR_TABLE(cases);
 }

@@ -10,6 +10,7 @@
 #include "config.h"
 #include "escape.h"
 #include "render.h"
+#include "templates.h"
 #include "testutil.h"
 #include "util.h"
 
@@ -146,12 +147,14 @@ TEST(render_template_mismatch) {
         "exec = \"/usr/bin/node /srv/web/server.js\";\n"                               \
         "cwd = \"/srv/web\";\n"                                                        \
         "listen = \"127.0.0.1:3000\";\n"
+/* The system manager renders only apps that name the account they run as. */
+#define WEB_SYSTEM WEB_SHARED "user = \"www-data\";\n"
 
 TEST(render_shared_socket) {
         _cleanup_(app_list_done) AppList l = {};
         _cleanup_(unit_set_done) UnitSet s = {};
 
-        CHECK(load_app(WEB_SHARED, CONFIG, &l));
+        CHECK(load_app(WEB_SYSTEM, CONFIG, &l));
         CHECK(render_ok(&l.apps[0], SCOPE_SYSTEM, &s));
         CHECK(check_paths(&s, PATHS("web@.service", "web.target", "web.socket")));
 
@@ -173,7 +176,8 @@ TEST(render_shared_socket) {
         ASSERT_HAS_LINE(service, "[Install]");
         ASSERT_HAS_LINE(service, "WantedBy=web.target");
         ASSERT_NOT_CONTAINS(service, "ReusePort");
-        ASSERT_NOT_CONTAINS(service, "User=");
+        ASSERT_HAS_LINE(service, "User=www-data");
+        ASSERT_NOT_CONTAINS(service, "Group="); /* none given: the user's primary group */
 
         const char *socket = file_text(&s, "web.socket");
         ASSERT_HAS_LINE(socket, "[Socket]");
@@ -191,7 +195,7 @@ TEST(render_reuseport_sockets) {
         _cleanup_(app_list_done) AppList l = {};
         _cleanup_(unit_set_done) UnitSet s = {};
 
-        CHECK(load_app(WEB_SHARED "socket_mode = \"reuseport\";\n", CONFIG, &l));
+        CHECK(load_app(WEB_SYSTEM "socket_mode = \"reuseport\";\n", CONFIG, &l));
         CHECK(render_ok(&l.apps[0], SCOPE_SYSTEM, &s));
         CHECK(check_paths(&s, PATHS("web@.service", "web.target", "web@.socket")));
 
@@ -214,7 +218,7 @@ TEST(render_without_listen) {
         _cleanup_(app_list_done) AppList l = {};
         _cleanup_(unit_set_done) UnitSet s = {};
 
-        CHECK(load_app("name = \"worker\";\nexec = \"/bin/sleep infinity\";\n", CONFIG, &l));
+        CHECK(load_app("name = \"worker\";\nexec = \"/bin/sleep infinity\";\nuser = \"worker\";\n", CONFIG, &l));
         CHECK(render_ok(&l.apps[0], SCOPE_SYSTEM, &s));
         CHECK(check_paths(&s, PATHS("worker@.service", "worker.target")));
 
@@ -232,7 +236,7 @@ TEST(render_ready_exec) {
         _cleanup_(app_list_done) AppList l = {};
         _cleanup_(unit_set_done) UnitSet s = {};
 
-        CHECK(load_app(WEB_SHARED "ready = \"exec\";\n", CONFIG, &l));
+        CHECK(load_app(WEB_SYSTEM "ready = \"exec\";\n", CONFIG, &l));
         CHECK(render_ok(&l.apps[0], SCOPE_SYSTEM, &s));
         const char *service = file_text(&s, "web@.service");
         ASSERT_HAS_LINE(service, "Type=exec");
@@ -240,19 +244,38 @@ TEST(render_ready_exec) {
         ASSERT_NOT_CONTAINS(service, "NotifyAccess");
 }
 
+/* The text of a unit before its marker (whose hash covers it), without the line `drop`. */
+static char *body_without_line(const char *text, const char *drop) {
+        _cleanup_free_ char *needle = concat("\n", drop, "\n", NULL);
+        const char *marker = strstr(text, "\n" MARKER_SECTION "\n");
+        char *body = marker ? strndup(text, (size_t) (marker - text)) : strdup(text), *at;
+
+        if (body && (at = strstr(body, needle)))
+                memmove(at + 1, at + strlen(needle), strlen(at + strlen(needle)) + 1);
+        return body;
+}
+
 TEST(render_scope_target) {
         _cleanup_(app_list_done) AppList l = {};
         _cleanup_(unit_set_done) UnitSet system = {}, user = {};
+        _cleanup_free_ char *system_body = NULL, *user_body = NULL;
 
-        CHECK(load_app(WEB_SHARED, CONFIG, &l));
+        CHECK(load_app(WEB_SYSTEM, CONFIG, &l));
         CHECK(render_ok(&l.apps[0], SCOPE_SYSTEM, &system));
+        /* The same app for a user manager, which runs it as its own user. */
+        free(l.apps[0].user);
+        l.apps[0].user = NULL;
         CHECK(render_ok(&l.apps[0], SCOPE_USER, &user));
         ASSERT_HAS_LINE(file_text(&system, "web.target"), "WantedBy=multi-user.target");
         ASSERT_NOT_CONTAINS(file_text(&system, "web.target"), "default.target");
         ASSERT_HAS_LINE(file_text(&user, "web.target"), "WantedBy=default.target");
         ASSERT_NOT_CONTAINS(file_text(&user, "web.target"), "multi-user.target");
-        /* Only the target differs between scopes. */
-        ASSERT_STREQ(file_text(&system, "web@.service"), file_text(&user, "web@.service"));
+        /* Only the target and User= differ between scopes. */
+        system_body = body_without_line(file_text(&system, "web@.service"), "User=www-data");
+        user_body = body_without_line(file_text(&user, "web@.service"), "User=www-data");
+        ASSERT_HAS_LINE(file_text(&system, "web@.service"), "User=www-data");
+        ASSERT_NOT_CONTAINS(file_text(&user, "web@.service"), "User=");
+        ASSERT_STREQ(system_body, user_body);
         ASSERT_STREQ(file_text(&system, "web.socket"), file_text(&user, "web.socket"));
 }
 
@@ -281,6 +304,50 @@ TEST(render_user_and_group) {
         ASSERT_TRUE(error != NULL);
 }
 
+/* Without user, the system manager would run the app as root: refused unless asked for. */
+TEST(render_system_scope_needs_user) {
+        _cleanup_(app_list_done) AppList l = {};
+
+        CHECK(load_app(WEB_SHARED, CONFIG, &l));
+        for (int with_group = 0; with_group <= 1; with_group++) {
+                _cleanup_(unit_set_done) UnitSet s = {}, all = {};
+                _cleanup_free_ char *error = NULL, *error_all = NULL;
+
+                /* A group alone does not say who the processes are. */
+                if (with_group)
+                        ASSERT_TRUE((l.apps[0].group = strdup("www-data")));
+                ASSERT_EQ_INT(render_app_units(&l.apps[0], SCOPE_SYSTEM, &s, &error), -EPERM);
+                ASSERT_EQ_INT(s.n_files, 0);
+                ASSERT_CONTAINS(error, "the system manager would run the instances as root: set user = \"");
+                ASSERT_CONTAINS(error, ", or user = \"root\" ");
+                ASSERT_EQ_INT(render_app_all(&l.apps[0], SCOPE_SYSTEM, 2, &all, &error_all), -EPERM);
+                ASSERT_EQ_INT(all.n_files, 0);
+                ASSERT_STREQ(error_all, error);
+        }
+}
+
+TEST(render_system_scope_as_root_on_purpose) {
+        _cleanup_(app_list_done) AppList l = {};
+        _cleanup_(unit_set_done) UnitSet s = {};
+
+        CHECK(load_app(WEB_SHARED "user = \"root\";\n", CONFIG, &l));
+        CHECK(render_ok(&l.apps[0], SCOPE_SYSTEM, &s));
+        ASSERT_HAS_LINE(file_text(&s, "web@.service"), "User=root");
+        ASSERT_NOT_CONTAINS(file_text(&s, "web@.service"), "Group=");
+}
+
+TEST(render_user_scope_without_user) {
+        _cleanup_(app_list_done) AppList l = {};
+        _cleanup_(unit_set_done) UnitSet s = {};
+
+        CHECK(load_app(WEB_SHARED, CONFIG, &l));
+        CHECK(render_ok(&l.apps[0], SCOPE_USER, &s));
+        CHECK(check_paths(&s, PATHS("web@.service", "web.target", "web.socket")));
+        /* No empty User=/Group= lines: the placeholders without a value are dropped. */
+        ASSERT_NOT_CONTAINS(file_text(&s, "web@.service"), "User=");
+        ASSERT_NOT_CONTAINS(file_text(&s, "web@.service"), "Group=");
+}
+
 TEST(render_every_value) {
         _cleanup_(app_list_done) AppList l = {};
         _cleanup_(unit_set_done) UnitSet s = {};
@@ -298,7 +365,9 @@ TEST(render_every_value) {
                        "restart = \"on-failure\";\n"
                        "restart_delay = 0.25;\n"
                        "memory_max = \"512M\";\n"
-                       "cpu_weight = 200;\n",
+                       "cpu_weight = 200;\n"
+                       "user = \"www-data\";\n"
+                       "group = \"nogroup\";\n",
                        CONFIG, &l));
         CHECK(render_ok(&l.apps[0], SCOPE_SYSTEM, &s));
         const char *service = file_text(&s, "web@.service");
@@ -314,9 +383,198 @@ TEST(render_every_value) {
         ASSERT_HAS_LINE(service, "RestartSec=0.250s");
         ASSERT_HAS_LINE(service, "MemoryMax=512M");
         ASSERT_HAS_LINE(service, "CPUWeight=200");
+        ASSERT_HAS_LINE(service, "User=www-data");
+        ASSERT_HAS_LINE(service, "Group=nogroup");
 
         const char *socket = file_text(&s, "web.socket");
         ASSERT_CONTAINS(socket, "ListenStream=3000\nListenStream=/run/web.sock\n");
+}
+
+/* ---- hardening, and what only a shared socket needs ---- */
+
+/* The setting lines of a units/hardening-*.in file ("Key=value"; comments and blank lines left out). */
+static char **setting_lines(const char *tmpl) {
+        char **l = calloc(1, sizeof(char *));
+        for (const char *line = tmpl; l && *line;) {
+                const char *nl = strchr(line, '\n');
+                size_t len = nl ? (size_t) (nl - line) : strlen(line);
+                if (len > 0 && line[0] != '#') {
+                        char *copy = strndup(line, len);
+                        if (!copy || strv_push(&l, copy) < 0)
+                                abort();
+                }
+                line += len + (nl ? 1 : 0);
+        }
+        return l;
+}
+
+/* The [Section] the whole line `line` of text is in, or NULL when it is not there. */
+static char *section_of(const char *text, const char *line) {
+        _cleanup_free_ char *section = NULL;
+        size_t n = strlen(line);
+
+        for (const char *p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
+                size_t len = strcspn(p, "\n");
+                if (p[0] == '[') {
+                        free(section);
+                        section = strndup(p, len);
+                } else if (len == n && strncmp(p, line, n) == 0)
+                        return TAKE_PTR(section);
+        }
+        return NULL;
+}
+
+static void check_in_section(const char *text, const char *line, const char *want) {
+        _cleanup_free_ char *section = section_of(text, line);
+        if (!section || !streq(section, want))
+                FAIL("line \"%s\" is in %s, expected in %s:\n%s", line, section ? section : "no section", want, text);
+}
+
+static size_t count_lines_starting(const char *text, const char *prefix) {
+        size_t n = 0;
+        for (const char *p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+                n += startswith(p, prefix);
+        return n;
+}
+
+static void render_service(const char *config, Scope scope, char **ret) {
+        _cleanup_(app_list_done) AppList l = {};
+        _cleanup_(unit_set_done) UnitSet s = {};
+
+        CHECK(load_app(config, CONFIG, &l));
+        CHECK(render_ok(&l.apps[0], scope, &s));
+        ASSERT_TRUE(file_text(&s, "web@.service"));
+        *ret = strdup(file_text(&s, "web@.service"));
+        /* Sandboxing is for the processes: the socket and the target carry none of it. */
+        for (size_t i = 0; i < s.n_files; i++)
+                if (!streq(s.files[i].path, "web@.service")) {
+                        ASSERT_NOT_CONTAINS(s.files[i].text, "NoNewPrivileges");
+                        ASSERT_NOT_CONTAINS(s.files[i].text, "PrivateTmp");
+                }
+}
+
+/* Every setting of `tmpl` is in the service's [Service] section, but `except` (may be NULL). */
+static void check_has_settings(const char *service, const char *tmpl, const char *except) {
+        _cleanup_strv_free_ char **lines = setting_lines(tmpl);
+        ASSERT_TRUE(strv_length(lines) >= 10);
+        for (size_t i = 0; lines[i]; i++)
+                if (!except || !streq(lines[i], except))
+                        CHECK(check_in_section(service, lines[i], "[Service]"));
+}
+
+/* No setting of `tmpl` is in the service, whatever its value. */
+static void check_no_settings(const char *service, const char *tmpl) {
+        _cleanup_strv_free_ char **lines = setting_lines(tmpl);
+        for (size_t i = 0; lines[i]; i++) {
+                _cleanup_free_ char *key = strndup(lines[i], strcspn(lines[i], "=") + 1),
+                                    *at_line_start = concat("\n", key, NULL);
+                ASSERT_NOT_CONTAINS(service, at_line_start);
+        }
+}
+
+TEST(render_hardening_default) {
+        _cleanup_free_ char *implicit = NULL, *explicit = NULL, *system = NULL;
+
+        CHECK(render_service(WEB_SHARED, SCOPE_USER, &implicit));
+        CHECK(check_has_settings(implicit, units_hardening_default_in, NULL));
+        ASSERT_HAS_LINE(implicit, "NoNewPrivileges=yes");
+        ASSERT_HAS_LINE(implicit, "PrivateTmp=yes");
+        ASSERT_HAS_LINE(implicit, "ProtectSystem=full");
+        ASSERT_HAS_LINE(implicit, "ProtectHome=read-only");
+        ASSERT_NOT_CONTAINS(implicit, "ProtectSystem=strict");
+        ASSERT_NOT_CONTAINS(implicit, "ProtectHome=yes");
+        ASSERT_NOT_CONTAINS(implicit, "ProtectProc=");
+
+        /* "default" is the default. */
+        CHECK(render_service(WEB_SHARED "hardening = \"default\";\n", SCOPE_USER, &explicit));
+        ASSERT_STREQ(explicit, implicit);
+        /* And the same for the system manager. */
+        CHECK(render_service(WEB_SYSTEM, SCOPE_SYSTEM, &system));
+        CHECK(check_has_settings(system, units_hardening_default_in, NULL));
+}
+
+TEST(render_hardening_strict) {
+        _cleanup_free_ char *service = NULL, *user = NULL;
+
+        CHECK(render_service(WEB_SYSTEM "hardening = \"strict\";\n", SCOPE_SYSTEM, &service));
+        CHECK(check_has_settings(service, units_hardening_strict_in, NULL));
+        ASSERT_HAS_LINE(service, "NoNewPrivileges=yes");
+        ASSERT_HAS_LINE(service, "PrivateTmp=yes");
+        ASSERT_HAS_LINE(service, "ProtectSystem=strict");
+        ASSERT_HAS_LINE(service, "ProtectHome=yes");
+        ASSERT_NOT_CONTAINS(service, "ProtectSystem=full");
+        ASSERT_NOT_CONTAINS(service, "ProtectHome=read-only");
+        /* Each setting once: strict replaces default, it is not added to it. */
+        ASSERT_EQ_INT(count_lines_starting(service, "NoNewPrivileges="), 1);
+        ASSERT_EQ_INT(count_lines_starting(service, "PrivateTmp="), 1);
+
+        /* A user manager's notify socket is in /run/user/UID, which ProtectHome=yes would hide
+         * (READY=1 would never arrive): there home directories stay visible, read-only. */
+        CHECK(render_service(WEB_SHARED "hardening = \"strict\";\n", SCOPE_USER, &user));
+        CHECK(check_has_settings(user, units_hardening_strict_in, "ProtectHome=yes"));
+        CHECK(check_in_section(user, "ProtectHome=read-only", "[Service]"));
+        ASSERT_EQ_INT(count_lines_starting(user, "ProtectHome="), 1);
+        ASSERT_HAS_LINE(user, "ProtectSystem=strict");
+}
+
+TEST(render_hardening_none) {
+        _cleanup_free_ char *user = NULL, *system = NULL;
+
+        CHECK(render_service(WEB_SHARED "hardening = \"none\";\n", SCOPE_USER, &user));
+        CHECK(render_service(WEB_SYSTEM "hardening = \"none\";\n", SCOPE_SYSTEM, &system));
+        for (const char *service = user; service; service = service == user ? system : NULL) {
+                CHECK(check_no_settings(service, units_hardening_default_in));
+                CHECK(check_no_settings(service, units_hardening_strict_in));
+                ASSERT_NOT_CONTAINS(service, "NoNewPrivileges");
+                ASSERT_NOT_CONTAINS(service, "PrivateTmp");
+                ASSERT_NOT_CONTAINS(service, "ProtectSystem");
+                ASSERT_NOT_CONTAINS(service, "ProtectHome");
+                /* The rest of the service is all there. */
+                ASSERT_HAS_LINE(service, "ExecStart=\"/usr/bin/node\" \"/srv/web/server.js\"");
+                ASSERT_HAS_LINE(service, "SyslogIdentifier=web@%i");
+                ASSERT_HAS_LINE(service, "WantedBy=web.target");
+        }
+}
+
+/* An instance that hits the start rate limit makes the manager fail the socket it shares with
+ * the others, and NonBlocking= keeps one instance's start from switching the shared open file
+ * description back to blocking: both are for a shared socket only. */
+static void check_shared_socket_settings(const char *config, bool shared_socket) {
+        _cleanup_free_ char *service = NULL;
+
+        CHECK(render_service(config, SCOPE_USER, &service));
+        if (shared_socket) {
+                CHECK(check_in_section(service, "StartLimitIntervalSec=0", "[Unit]"));
+                CHECK(check_in_section(service, "NonBlocking=yes", "[Service]"));
+        } else {
+                ASSERT_NOT_CONTAINS(service, "StartLimitIntervalSec");
+                ASSERT_NOT_CONTAINS(service, "NonBlocking");
+        }
+}
+
+TEST(render_start_limit_and_nonblocking_only_with_shared_socket) {
+#define WEB_NO_LISTEN "name = \"web\";\nexec = \"/usr/bin/node /srv/web/server.js\";\n"
+        static const struct {
+                const char *config;
+                bool shared_socket;
+        } cases[] = {
+                { WEB_NO_LISTEN "listen = 3000;\n", true },
+                { WEB_NO_LISTEN "listen = \"3000\";\nsocket_mode = \"shared\";\n", true },
+                { WEB_NO_LISTEN "listen = ( \"3000\", \"/run/web.sock\" );\n", true },
+                { WEB_NO_LISTEN "listen = 3000;\nsocket_mode = \"reuseport\";\n", false },
+                { WEB_NO_LISTEN "listen = ( \"3000\", \"[::1]:3000\" );\nsocket_mode = \"reuseport\";\n", false },
+                { WEB_NO_LISTEN, false },
+                { WEB_NO_LISTEN "socket_mode = \"shared\";\n", false },
+                { WEB_NO_LISTEN "socket_mode = \"reuseport\";\n", false },
+        };
+#undef WEB_NO_LISTEN
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                check_shared_socket_settings(cases[i].config, cases[i].shared_socket);
+                if (test_failed_) {
+                        printf("    (case %zu, config:\n%s)\n", i, cases[i].config);
+                        return;
+                }
+        }
 }
 
 TEST(unit_name_instance) {
@@ -333,7 +591,7 @@ TEST(marker_on_every_file) {
         _cleanup_(app_list_done) AppList l = {};
         _cleanup_(unit_set_done) UnitSet s = {};
 
-        CHECK(load_app(WEB_SHARED, "/etc/c%i 100%/web.conf", &l));
+        CHECK(load_app(WEB_SYSTEM, "/etc/c%i 100%/web.conf", &l));
         CHECK(render_ok(&l.apps[0], SCOPE_SYSTEM, &s));
         for (size_t i = 0; i < s.n_files; i++) {
                 const char *t = s.files[i].text;
@@ -377,7 +635,7 @@ TEST(marker_hash_detects_edits_before_hash) {
         _cleanup_(app_list_done) AppList l = {};
         _cleanup_(unit_set_done) UnitSet s = {};
 
-        CHECK(load_app(WEB_SHARED, CONFIG, &l));
+        CHECK(load_app(WEB_SYSTEM, CONFIG, &l));
         CHECK(render_ok(&l.apps[0], SCOPE_SYSTEM, &s));
         for (size_t f = 0; f < s.n_files; f++) {
                 _cleanup_free_ char *t = strdup(s.files[f].text);
@@ -407,7 +665,7 @@ TEST(marker_hash_detects_edits_after_hash) {
         _cleanup_(unit_set_done) UnitSet s = {};
         _cleanup_free_ char *appended = NULL, *newline = NULL, *upper = NULL;
 
-        CHECK(load_app(WEB_SHARED, CONFIG, &l));
+        CHECK(load_app(WEB_SYSTEM, CONFIG, &l));
         CHECK(render_ok(&l.apps[0], SCOPE_SYSTEM, &s));
         const char *t = file_text(&s, "web@.service");
         ASSERT_TRUE(endswith(t, "\n"));
@@ -431,7 +689,7 @@ TEST(app_from_marker_round_trip) {
         _cleanup_(unit_set_done) UnitSet s = {};
         _cleanup_(app_done) App from = {};
 
-        CHECK(load_app(WEB_SHARED "env = { PORT = \"3000\"; };\nincrement_var = \"PORT\";\n",
+        CHECK(load_app(WEB_SYSTEM "env = { PORT = \"3000\"; };\nincrement_var = \"PORT\";\n",
                        "/etc/c%c/web 100%%.conf", &l));
         CHECK(render_ok(&l.apps[0], SCOPE_SYSTEM, &s));
         const char *service = file_text(&s, "web@.service");
@@ -461,7 +719,7 @@ TEST(app_from_marker_without_increment) {
         _cleanup_(app_done) App from = {};
         UnitFile *f = (UnitFile *) 1;
 
-        CHECK(load_app(WEB_SHARED, CONFIG, &l));
+        CHECK(load_app(WEB_SYSTEM, CONFIG, &l));
         CHECK(render_ok(&l.apps[0], SCOPE_SYSTEM, &s));
         ASSERT_NOT_CONTAINS(file_text(&s, "web@.service"), "IncrementVar=");
         ASSERT_OK(app_from_marker(file_text(&s, "web@.service"), &from));
@@ -524,7 +782,7 @@ TEST(render_app_all) {
         _cleanup_(unit_set_done) UnitSet a = {}, b = {};
         _cleanup_free_ char *error = NULL;
 
-        CHECK(load_app(WEB_SHARED "env = { PORT = 8000; };\nincrement_var = \"PORT\";\n", CONFIG, &inc));
+        CHECK(load_app(WEB_SYSTEM "env = { PORT = 8000; };\nincrement_var = \"PORT\";\n", CONFIG, &inc));
         ASSERT_OK(render_app_all(&inc.apps[0], SCOPE_SYSTEM, 3, &a, &error));
         CHECK(check_paths(&a, PATHS("web@.service", "web.target", "web.socket", "web@0.service.d/" INSTANCE_DROPIN,
                                     "web@1.service.d/" INSTANCE_DROPIN, "web@2.service.d/" INSTANCE_DROPIN)));
@@ -532,7 +790,7 @@ TEST(render_app_all) {
         ASSERT_HAS_LINE(file_text(&a, "web@2.service.d/" INSTANCE_DROPIN), "Environment=\"PORT=8002\"");
 
         /* Nothing differs per instance: no drop-ins at all. */
-        CHECK(load_app(WEB_SHARED, CONFIG, &plain));
+        CHECK(load_app(WEB_SYSTEM, CONFIG, &plain));
         ASSERT_OK(render_app_all(&plain.apps[0], SCOPE_SYSTEM, 3, &b, &error));
         CHECK(check_paths(&b, PATHS("web@.service", "web.target", "web.socket")));
 }
@@ -563,8 +821,9 @@ static char *libconfig_quote(const char *s) {
         return buffer_steal(&b);
 }
 
-/* The same app twice: with plain values, or with hostile ones in every free-text place. */
-static char *app_config(const char *name, bool hostile_values, const char *socket_mode) {
+/* The same app twice: with plain values, or with hostile ones in every free-text place.
+ * hardening: the key's value, or NULL for no key (the default). */
+static char *app_config(const char *name, bool hostile_values, const char *socket_mode, const char *hardening) {
         Buffer b = {};
         size_t n = ELEMENTSOF(hostile);
 
@@ -582,6 +841,8 @@ static char *app_config(const char *name, bool hostile_values, const char *socke
                             *env_file = libconfig_quote(hostile_values ? HOSTILE_ENV_FILE : "/etc/web.env");
         buffer_printf(&b, "};\ncwd = %s;\nenv_file = %s;\nlisten = \"127.0.0.1:3000\";\nsocket_mode = \"%s\";\n", cwd,
                       env_file, socket_mode);
+        if (hardening)
+                buffer_printf(&b, "hardening = \"%s\";\n", hardening);
         return buffer_steal(&b);
 }
 
@@ -628,8 +889,8 @@ static void check_structure(const char *path, const char *text, char ***ret_shap
 }
 
 static void check_hostile_structure(const char *socket_mode) {
-        _cleanup_free_ char *plain_text = app_config("web", false, socket_mode),
-                            *hostile_text = app_config("web", true, socket_mode);
+        _cleanup_free_ char *plain_text = app_config("web", false, socket_mode, NULL),
+                            *hostile_text = app_config("web", true, socket_mode, NULL);
         _cleanup_(app_list_done) AppList plain = {}, evil = {};
         _cleanup_(unit_set_done) UnitSet ps = {}, hs = {};
 
@@ -672,11 +933,46 @@ TEST(hostile_config_keeps_structure_reuseport) {
         CHECK(check_hostile_structure("reuseport"));
 }
 
+/* What systemd parsed from the sandboxing of each level (its dump of the service), so that a
+ * setting it ignored or read otherwise shows. */
+static void check_hardening_dump(const char *out, const char *hardening, Scope scope) {
+        static const struct {
+                const char *level;
+                Scope scope;
+                const char *private_tmp, *protect_system, *protect_home;
+        } want[] = {
+                { "none", SCOPE_SYSTEM, "no", "no", "no" },
+                { "none", SCOPE_USER, "no", "no", "no" },
+                { "default", SCOPE_SYSTEM, "yes", "full", "read-only" },
+                { "default", SCOPE_USER, "yes", "full", "read-only" },
+                { "strict", SCOPE_SYSTEM, "yes", "strict", "yes" },
+                { "strict", SCOPE_USER, "yes", "strict", "read-only" }, /* see render_hardening_strict */
+        };
+        const char *level = hardening ? hardening : "default";
+
+        for (size_t i = 0; i < ELEMENTSOF(want); i++) {
+                if (!streq(want[i].level, level) || want[i].scope != scope)
+                        continue;
+                _cleanup_strv_free_ char **tmp = dump_values(out, "\t\tPrivateTmp: "),
+                                         **sys = dump_values(out, "\t\tProtectSystem: "),
+                                         **home = dump_values(out, "\t\tProtectHome: ");
+                ASSERT_EQ_INT(strv_length(tmp), 1);
+                ASSERT_EQ_INT(strv_length(sys), 1);
+                ASSERT_EQ_INT(strv_length(home), 1);
+                ASSERT_STREQ(tmp[0], want[i].private_tmp);
+                ASSERT_STREQ(sys[0], want[i].protect_system);
+                ASSERT_STREQ(home[0], want[i].protect_home);
+                return;
+        }
+        FAIL("no expectations for hardening = \"%s\"", level);
+}
+
 /* Writes the rendered units to DIR/units and asks systemd-analyze what it makes of them: no
- * complaint about our files, and the parsed values are exactly the config's. */
-static void check_verify(const char *socket_mode, bool hostile_values) {
+ * complaint about our files, and the parsed values are exactly the config's. hardening: as for
+ * app_config. */
+static void check_verify(const char *socket_mode, bool hostile_values, const char *hardening) {
         _cleanup_tmpdir_ char *dir = tmpdir_new();
-        _cleanup_free_ char *text = app_config("ccverify", hostile_values, socket_mode), *units = NULL,
+        _cleanup_free_ char *text = app_config("ccverify", hostile_values, socket_mode, hardening), *units = NULL,
                             *complaints = NULL, *socket = NULL;
         _cleanup_(app_list_done) AppList l = {};
         _cleanup_(unit_set_done) UnitSet s = {};
@@ -738,45 +1034,80 @@ static void check_verify(const char *socket_mode, bool hostile_values) {
         ef = dump_values(debug.out, "\t\tEnvironmentFile: ");
         ASSERT_EQ_INT(strv_length(ef), 1);
         ASSERT_STREQ(ef[0], app->env_file);
+
+        CHECK(check_hardening_dump(debug.out, hardening, SCOPE_USER));
 }
 
 TEST(systemd_verify_plain_shared) {
-        CHECK(check_verify("shared", false));
+        CHECK(check_verify("shared", false, NULL));
 }
 
 TEST(systemd_verify_hostile_shared) {
-        CHECK(check_verify("shared", true));
+        CHECK(check_verify("shared", true, NULL));
 }
 
 TEST(systemd_verify_hostile_reuseport) {
-        CHECK(check_verify("reuseport", true));
+        CHECK(check_verify("reuseport", true, NULL));
 }
 
-/* User= and Group= only exist for the system manager: verify there. */
-TEST(systemd_verify_system_with_user) {
+/* Every hardening level, in both socket modes (reuseport has no StartLimitIntervalSec= and no
+ * NonBlocking=). */
+TEST(systemd_verify_hardening_none) {
+        CHECK(check_verify("shared", false, "none"));
+        CHECK(check_verify("reuseport", true, "none"));
+}
+
+TEST(systemd_verify_hardening_default) {
+        CHECK(check_verify("shared", true, "default"));
+        CHECK(check_verify("reuseport", false, "default"));
+}
+
+TEST(systemd_verify_hardening_strict) {
+        CHECK(check_verify("shared", false, "strict"));
+        CHECK(check_verify("reuseport", true, "strict"));
+}
+
+/* User= and Group= only exist for the system manager: verify there, at each hardening level. */
+static void check_verify_system(const char *hardening) {
         _cleanup_tmpdir_ char *dir = tmpdir_new();
-        _cleanup_free_ char *units = NULL, *complaints = NULL;
+        _cleanup_free_ char *units = NULL, *complaints = NULL, *text = NULL;
         _cleanup_(app_list_done) AppList l = {};
         _cleanup_(unit_set_done) UnitSet s = {};
-        _cleanup_(analyze_result_done) AnalyzeResult r = {};
+        _cleanup_(analyze_result_done) AnalyzeResult r = {}, debug = {};
         char *const names[] = { "ccverify@0.service", "ccverify.target", "ccverify.socket", NULL };
+        char *const service_only[] = { "ccverify@0.service", NULL };
+        _cleanup_strv_free_ char **user = NULL;
         const char *analyze;
 
         REQUIRE_SYSTEMD_ANALYZE(analyze);
         ASSERT_TRUE(dir);
         units = concat(dir, "/units", NULL);
-        CHECK(load_app("name = \"ccverify\";\nexec = \"/bin/true\";\nuser = \"daemon\";\ngroup = \"daemon\";\n"
-                       "listen = ( \"3000\", \"/run/ccverify.sock\" );\nmemory_max = \"1G\";\ncpu_weight = 50;\n"
-                       "kill_signal = \"SIGINT\";\nkill_timeout = 3;\nrestart_delay = 0.5;\n",
-                       CONFIG, &l));
+        text = concat("name = \"ccverify\";\nexec = \"/bin/true\";\nuser = \"daemon\";\ngroup = \"daemon\";\n"
+                      "listen = ( \"3000\", \"/run/ccverify.sock\" );\nmemory_max = \"1G\";\ncpu_weight = 50;\n"
+                      "kill_signal = \"SIGINT\";\nkill_timeout = 3;\nrestart_delay = 0.5;\nhardening = \"",
+                      hardening, "\";\n", NULL);
+        CHECK(load_app(text, CONFIG, &l));
         CHECK(render_ok(&l.apps[0], SCOPE_SYSTEM, &s));
         for (size_t i = 0; i < s.n_files; i++)
                 ASSERT_OK(write_file(units, s.files[i].path, s.files[i].text));
         ASSERT_OK(analyze_verify(analyze, dir, units, names, false, false, &r));
         complaints = analyze_complaints(&r, units, names);
         if (r.exit_status != 0 || *complaints)
-                FAIL("systemd-analyze verify: exit status %d, complaints:\n%s\nfull stderr:\n%s", r.exit_status,
-                     complaints, r.err);
+                FAIL("systemd-analyze verify (hardening = \"%s\"): exit status %d, complaints:\n%s\nfull stderr:\n%s",
+                     hardening, r.exit_status, complaints, r.err);
+
+        ASSERT_OK(analyze_verify(analyze, dir, units, service_only, false, true, &debug));
+        ASSERT_EQ_INT(debug.exit_status, 0);
+        user = dump_values(debug.out, "\t\tUser: ");
+        ASSERT_EQ_INT(strv_length(user), 1);
+        ASSERT_STREQ(user[0], "daemon");
+        CHECK(check_hardening_dump(debug.out, hardening, SCOPE_SYSTEM));
+}
+
+TEST(systemd_verify_system_with_user) {
+        CHECK(check_verify_system("none"));
+        CHECK(check_verify_system("default"));
+        CHECK(check_verify_system("strict"));
 }
 
 /* The per-instance drop-in is where systemd looks for it, and its value wins over the template's. */
@@ -825,7 +1156,8 @@ TEST(systemd_verify_executable_path_with_dollar) {
         exe = concat(dir, "/opt/d$x/app", NULL);
         ASSERT_OK(write_file(dir, "opt/d$x/app", "#!/bin/sh\nexit 0\n"));
         ASSERT_OK(chmod(exe, 0755));
-        text = concat("name = \"ccverify\";\nexec = [ \"", exe, "\", \"$x\" ];\n", NULL);
+        /* The executable is in a temporary directory, usually under /tmp: no PrivateTmp=. */
+        text = concat("name = \"ccverify\";\nhardening = \"none\";\nexec = [ \"", exe, "\", \"$x\" ];\n", NULL);
         CHECK(load_app(text, CONFIG, &l));
         if (render_app_units(&l.apps[0], SCOPE_USER, &s, &error) < 0) {
                 ASSERT_TRUE(error != NULL); /* refusing is fine, with a reason */
@@ -905,7 +1237,7 @@ TEST(render_refuses_config_path_with_newline) {
         _cleanup_(unit_set_done) UnitSet s = {};
         _cleanup_free_ char *error = NULL;
 
-        CHECK(load_app(WEB_SHARED, CONFIG, &l));
+        CHECK(load_app(WEB_SYSTEM, CONFIG, &l)); /* renderable but for the path */
         free(l.apps[0].config_path);
         l.apps[0].config_path = strdup("/etc/x\n[Service]\nExecStartPre=/bin/evil\n#/web.conf");
         ASSERT_TRUE(render_app_units(&l.apps[0], SCOPE_SYSTEM, &s, &error) < 0);
@@ -921,7 +1253,7 @@ TEST(render_error_always_has_a_message) {
         _cleanup_(unit_set_done) UnitSet s = {};
         _cleanup_free_ char *error = NULL;
 
-        CHECK(load_app(WEB_SHARED, CONFIG, &l));
+        CHECK(load_app(WEB_SYSTEM, CONFIG, &l)); /* renderable but for the path */
         free(l.apps[0].config_path);
         l.apps[0].config_path = strdup("/etc/clusterctl/web.conf ");
         ASSERT_TRUE(render_app_units(&l.apps[0], SCOPE_SYSTEM, &s, &error) < 0);
