@@ -6,7 +6,7 @@
  *   clusterctl start app.conf
  *
  * Outside systemd (no LISTEN_FDS) it listens on 127.0.0.1:$PORT itself, for a quick try. */
-#define _GNU_SOURCE /* accept4 */
+#define _GNU_SOURCE /* accept4, ppoll */
 #include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -64,12 +64,19 @@ static void serve(int conn, const char *instance) {
 
 int main(void) {
         const char *instance = getenv("NODE_APP_INSTANCE") ? getenv("NODE_APP_INSTANCE") : "-";
-        struct sigaction sa = { .sa_handler = on_sigterm }; /* no SA_RESTART: poll() returns EINTR */
+        struct sigaction sa = { .sa_handler = on_sigterm };
+        sigset_t stop_signals, waiting;
         int fd;
 
         setvbuf(stdout, NULL, _IOLBF, 0); /* one journal line per printf, as it happens */
         sigaction(SIGTERM, &sa, NULL);
         sigaction(SIGINT, &sa, NULL);
+        /* SIGTERM is delivered only while waiting for a connection (ppoll below): never in the
+         * middle of a request, and never between the check of `stopping` and the wait. */
+        sigemptyset(&stop_signals);
+        sigaddset(&stop_signals, SIGTERM);
+        sigaddset(&stop_signals, SIGINT);
+        sigprocmask(SIG_BLOCK, &stop_signals, &waiting);
 
         int n = sd_listen_fds(0);
         if (n < 0) {
@@ -88,7 +95,7 @@ int main(void) {
 
         while (!stopping) {
                 struct pollfd p = { .fd = fd, .events = POLLIN };
-                if (poll(&p, 1, -1) < 0)
+                if (ppoll(&p, 1, NULL, &waiting) < 0)
                         continue; /* EINTR: the loop condition sees SIGTERM */
                 /* The socket is shared by every instance (and non-blocking): another one may
                  * have taken the connection first, then accept() says EAGAIN. */
