@@ -70,20 +70,20 @@ mkdir -p "$WORK/fpath"
 cp "$ZSH_COMPLETION" "$WORK/fpath/"
 cat >"$WORK/capture.zsh" <<'ZSH'
 # capture.zsh FPATH LINE: prints the matches zsh completion offers for LINE, one a line.
+# The markers are split in what is typed, so that the terminal's echo of it does not match.
 zmodload zsh/zpty
 zpty z zsh -f -i
 zpty -w z "PROMPT=''; fpath=($1 \$fpath); autoload -U compinit; compinit -u -D"
-zpty -w z '_capture() { compadd() { local -a m; builtin compadd -O m "$@"; print -r -l -- "<M>"${^m}; builtin compadd "$@" }; _main_complete; unfunction compadd }'
-zpty -w z "zle -C capture complete-word _capture; bindkey '^X' capture; print -r -- '<READY>'"
+zpty -w z '_capture() { compadd() { local -a m; builtin compadd -O m "$@"; print -r -l -- "<M>"${^m}; builtin compadd "$@" }; _main_complete; unfunction compadd; print -r -- "<EN""D>" }'
+zpty -w z "zle -C capture complete-word _capture; bindkey '^X' capture; print -r -- '<READ''Y>'"
 zpty -r z line '*<READY>*'
 zpty -w -n z "$2"$'\C-X'
-out=
-for i in {1..20}; do sleep 0.1; while zpty -r -t z chunk; do out+=$chunk; done; [[ $out == *'<M>'* ]] && break; done
-sleep 0.2; while zpty -r -t z chunk; do out+=$chunk; done
+zpty -r z out '*<END>*'
 zpty -d z
 print -r -- "$out" | tr -d '\r' | grep -ao '<M>[^<]*' | sed 's/^<M>//' | sort -u
 ZSH
-zsh_complete() { zsh -f "$WORK/capture.zsh" "$WORK/fpath" "$*"; }
+# timeout: zpty -r waits for its pattern for ever.
+zsh_complete() { timeout 30 zsh -f "$WORK/capture.zsh" "$WORK/fpath" "$*"; }
 expect_completion "zsh: every command of clusterctl --help" "$commands" zsh_complete 'clusterctl '
 expect_completion "zsh: an app name, from the units" "shop" zsh_complete 'clusterctl --user reload '
 expect_completion "zsh: an app's instances" $'0\n1' zsh_complete 'clusterctl --user logs shop --instance '
