@@ -17,6 +17,13 @@ void app_status_done(AppStatus *s) {
         *s = (AppStatus) {};
 }
 
+bool hit_restart_limit(const UnitInfo *u) {
+        /* With Restart= set, an instance ends up failed rather than auto-restarting only when the
+         * manager gave up: the start limit. (Its Result keeps the exit that started the loop.) */
+        return streq_ptr(u->sub_state, "failed") &&
+               (streq_ptr(u->result, "start-limit-hit") || (u->has_n_restarts && u->n_restarts > 0));
+}
+
 bool unit_is_active(const UnitInfo *u) {
         return streq_ptr(u->active_state, "active") || streq_ptr(u->active_state, "reloading");
 }
@@ -183,8 +190,11 @@ void format_instance_row(const Instance *in, char *buf, size_t size) {
         char state[64], pid[16] = "-", uptime[32], restarts[16] = "-", mem[16] = "-", cpu[32], ready[16] = "-";
         double rs = ready_seconds(u);
 
-        snprintf(state, sizeof(state), "%s/%s%s", strna(u->active_state), strna(u->sub_state),
-                 in->enabled ? "" : " (disabled)");
+        /* Why it is down, when it is: "failed/failed (exit-code, restart limit)". */
+        bool show_result = u->result && !streq(u->result, "success") && !unit_is_active(u);
+        snprintf(state, sizeof(state), "%s/%s%s%s%s%s%s", strna(u->active_state), strna(u->sub_state),
+                 show_result ? " (" : "", show_result ? u->result : "", hit_restart_limit(u) ? ", restart limit" : "",
+                 show_result ? ")" : "", in->enabled ? "" : " (disabled)");
         if (u->main_pid > 0)
                 snprintf(pid, sizeof(pid), "%u", u->main_pid);
         format_uptime(u, uptime, sizeof(uptime));
@@ -205,8 +215,19 @@ const char *instance_table_header(void) {
 }
 
 void format_status_summary(const AppStatus *s, char *buf, size_t size) {
-        int n = snprintf(buf, size, "%s: %u/%u instances active", s->app, s->active, s->desired);
+        unsigned looping = 0, limit_hit = 0;
+        int n;
+
+        for (size_t i = 0; i < s->n; i++) {
+                looping += streq_ptr(s->instances[i].info.sub_state, "auto-restart");
+                limit_hit += hit_restart_limit(&s->instances[i].info);
+        }
+        n = snprintf(buf, size, "%s: %u/%u instances active", s->app, s->active, s->desired);
         if (s->socket_unit && n >= 0 && (size_t) n < size)
-                snprintf(buf + n, size - (size_t) n, ", %s %s", s->socket_unit, strna(s->socket.active_state));
+                n += snprintf(buf + n, size - (size_t) n, ", %s %s", s->socket_unit, strna(s->socket.active_state));
+        if (looping && n >= 0 && (size_t) n < size)
+                n += snprintf(buf + n, size - (size_t) n, ", %u crash-looping (restarting after exits)", looping);
+        if (limit_hit && n >= 0 && (size_t) n < size)
+                snprintf(buf + n, size - (size_t) n, ", %u stopped by the restart limit", limit_hit);
 }
 

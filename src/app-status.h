@@ -25,6 +25,8 @@ typedef struct AppStatus {
 void app_status_done(AppStatus *s);
 int collect_status(Cluster *c, const char *app, AppStatus *ret);
 bool unit_is_active(const UnitInfo *u);
+/* The manager stopped restarting it: the start limit was reached. */
+bool hit_restart_limit(const UnitInfo *u);
 /* Fills cpu_percent from CPUUsageNSec between two samples taken `elapsed_usec` apart. */
 void status_cpu_between(AppStatus *now, const AppStatus *before, uint64_t elapsed_usec);
 /* Seconds from the main process's start to ready (READY=1), or < 0. */

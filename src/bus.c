@@ -29,6 +29,38 @@ static int connect_private(const char *socket_path, sd_bus **ret) {
         return 0;
 }
 
+#define CONNECT_TIMEOUT_USEC (10ULL * 1000000ULL)
+
+/* sd-bus gives a peer that never completes authentication 90 s; a manager answers at once, so
+ * anything slower is not one we can work with. */
+static int wait_until_ready(sd_bus *bus) {
+        uint64_t deadline = now_usec() + CONNECT_TIMEOUT_USEC;
+        int r;
+
+        while ((r = sd_bus_is_ready(bus)) == 0) {
+                r = sd_bus_process(bus, NULL);
+                if (r < 0)
+                        return r;
+                if (r > 0)
+                        continue;
+                r = bus_wait_until(bus, deadline);
+                if (r < 0)
+                        return r == -ETIME ? -ETIMEDOUT : r;
+        }
+        return r < 0 ? r : 0;
+}
+
+static int finish_connect(sd_bus *bus, const char *what, sd_bus **ret, char **ret_error) {
+        int r = wait_until_ready(bus);
+        if (r < 0) {
+                asprintf_safe(ret_error, "cannot talk to the %s manager: %s", what, strerror(-r));
+                sd_bus_close_unref(bus); /* no flush: that would wait for the authentication again */
+                return r;
+        }
+        *ret = bus;
+        return 0;
+}
+
 int bus_connect(Scope scope, sd_bus **ret, char **ret_error) {
         _cleanup_free_ char *private_path = NULL;
         sd_bus *bus = NULL;
@@ -36,8 +68,8 @@ int bus_connect(Scope scope, sd_bus **ret, char **ret_error) {
 
         *ret_error = NULL;
         if (scope == SCOPE_SYSTEM) {
-                if (geteuid() == 0 && connect_private("/run/systemd/private", ret) >= 0)
-                        return 0;
+                if (geteuid() == 0 && connect_private("/run/systemd/private", &bus) >= 0)
+                        return finish_connect(bus, "system", ret, ret_error);
                 r = sd_bus_open_system(&bus);
                 if (r < 0) {
                         asprintf_safe(ret_error,
@@ -51,8 +83,8 @@ int bus_connect(Scope scope, sd_bus **ret, char **ret_error) {
                 if (runtime && *runtime) {
                         if (asprintf_safe(&private_path, "%s/systemd/private", runtime) < 0)
                                 return -ENOMEM;
-                        if (connect_private(private_path, ret) >= 0)
-                                return 0;
+                        if (connect_private(private_path, &bus) >= 0)
+                                return finish_connect(bus, "user", ret, ret_error);
                 }
                 r = sd_bus_open_user(&bus);
                 if (r < 0) {
@@ -63,8 +95,7 @@ int bus_connect(Scope scope, sd_bus **ret, char **ret_error) {
                         return r;
                 }
         }
-        *ret = bus;
-        return 0;
+        return finish_connect(bus, scope == SCOPE_SYSTEM ? "system" : "user", ret, ret_error);
 }
 
 int bus_daemon_reload(sd_bus *bus, sd_bus_error *error) {

@@ -207,6 +207,13 @@ int cluster_run_jobs(Cluster *c, const char *method, char *const *units, JobWait
         r = job_waiter_new(c->bus, &w);
         if (r < 0)
                 return r;
+        /* An instance that hit its restart limit refuses to start until its failure is reset, as
+         * `systemctl reset-failed` does; an operator asking to start it means to try again. The
+         * manager handles calls in order, so these land before the jobs. */
+        if (streq(method, "StartUnit") || streq(method, "RestartUnit"))
+                for (size_t i = 0; units && units[i]; i++)
+                        (void) sd_bus_call_method_async(c->bus, NULL, SD_DEST, SD_PATH, SD_MANAGER, "ResetFailedUnit",
+                                                        NULL, NULL, "s", units[i]);
         for (size_t i = 0; units && units[i]; i++) {
                 r = job_waiter_enqueue(w, method, units[i], "replace");
                 if (r < 0)

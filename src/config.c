@@ -27,6 +27,11 @@ static const char *const ready_mode_table[_READY_MAX] = {
         [READY_NOTIFY] = "notify",
         [READY_EXEC] = "exec",
 };
+static const char *const hardening_table[_HARDENING_MAX] = {
+        [HARDENING_NONE] = "none",
+        [HARDENING_DEFAULT] = "default",
+        [HARDENING_STRICT] = "strict",
+};
 static const char *const on_failure_table[_ON_FAILURE_MAX] = {
         [ON_FAILURE_STOP] = "stop",
         [ON_FAILURE_ROLLBACK] = "rollback",
@@ -55,6 +60,9 @@ const char *ready_mode_to_string(ReadyMode m) {
 }
 const char *on_failure_to_string(OnFailure f) {
         return f >= 0 && f < _ON_FAILURE_MAX ? on_failure_table[f] : NULL;
+}
+const char *hardening_to_string(Hardening h) {
+        return h >= 0 && h < _HARDENING_MAX ? hardening_table[h] : NULL;
 }
 OnFailure on_failure_from_string(const char *s) {
         return (OnFailure) table_lookup(on_failure_table, _ON_FAILURE_MAX, s);
@@ -519,6 +527,13 @@ static int parse_ready(Parser *p, const config_setting_t *s, App *app) {
         return r;
 }
 
+static int parse_hardening(Parser *p, const config_setting_t *s, App *app) {
+        int v, r = parse_enum(p, s, hardening_table, _HARDENING_MAX, &v);
+        if (r >= 0)
+                app->hardening = (Hardening) v;
+        return r;
+}
+
 static int parse_ready_timeout(Parser *p, const config_setting_t *s, App *app) {
         int r = get_seconds(p, s, 0.001, &app->ready_timeout);
         return r;
@@ -678,7 +693,32 @@ static const KeyTable keys[] = {
         { "memory_max", parse_memory_max },
         { "cpu_weight", parse_cpu_weight },
         { "rollout", parse_rollout },
+        { "hardening", parse_hardening },
 };
+
+static bool path_under(const char *path, const char *dir) {
+        size_t n = strlen(dir);
+        return strncmp(path, dir, n) == 0 && (path[n] == '/' || path[n] == 0);
+}
+
+/* Why the sandbox of `level` hides path from the app (PrivateTmp=yes, in every scope), or NULL.
+ * ProtectHome= depends on the scope: render.c checks that. */
+static const char *hidden_by_hardening(Hardening level, const char *path) {
+        if (level == HARDENING_NONE || !path || path[0] != '/')
+                return NULL;
+        if (path_under(path, "/tmp") || path_under(path, "/var/tmp"))
+                return "PrivateTmp=yes gives each instance its own empty /tmp and /var/tmp";
+        return NULL;
+}
+
+static int check_not_hidden(Parser *p, const config_setting_t *s, const App *app, const char *path) {
+        const char *why = hidden_by_hardening(app->hardening, path);
+        if (!why)
+                return 0;
+        return fail_at(p, s, "%s: %s is hidden from the app by hardening = \"%s\" (%s); move it, or set "
+                       "hardening = \"none\"",
+                       setting_label(s), path, hardening_to_string(app->hardening), why);
+}
 
 static const char *interpreter_for(const char *script) {
         if (endswith(script, ".js") || endswith(script, ".mjs") || endswith(script, ".cjs"))
@@ -757,7 +797,8 @@ static int build_argv(Parser *p, const config_setting_t *group, const ScriptKeys
                 r = parse_exec(p, k->exec, app);
                 if (r < 0)
                         return r;
-                return resolve_argv0(p, k->exec, app);
+                r = resolve_argv0(p, k->exec, app);
+                return r < 0 ? r : check_not_hidden(p, k->exec, app, app->argv[0]);
         }
         if (!k->script) {
                 if (k->interpreter || k->args)
@@ -774,6 +815,9 @@ static int build_argv(Parser *p, const config_setting_t *group, const ScriptKeys
         if (r < 0)
                 return r;
         r = absolute_path(p, k->script, script, app->cwd, &script_path);
+        if (r < 0)
+                return r;
+        r = check_not_hidden(p, k->script, app, script_path);
         if (r < 0)
                 return r;
         if (k->interpreter) {
@@ -804,12 +848,15 @@ static int build_argv(Parser *p, const config_setting_t *group, const ScriptKeys
         for (size_t i = 0; args && args[i]; i++)
                 if ((r = strv_extend(&app->argv, args[i])) < 0)
                         return r;
-        return resolve_argv0(p, k->interpreter ? k->interpreter : k->script, app);
+        const config_setting_t *argv0_key = interpreter ? (k->interpreter ? k->interpreter : k->script) : k->script;
+        r = resolve_argv0(p, argv0_key, app);
+        return r < 0 ? r : check_not_hidden(p, argv0_key, app, app->argv[0]);
 }
 
 static void app_set_defaults(App *app) {
         app->instances = (InstanceSpec) { .relative_to_max = false, .n = 1 };
         app->socket_mode = SOCKET_MODE_SHARED;
+        app->hardening = HARDENING_DEFAULT;
         app->ready = READY_NOTIFY;
         app->ready_timeout = DEFAULT_READY_TIMEOUT;
         app->kill_timeout = -1;
@@ -828,6 +875,14 @@ static const EnvVar *app_find_env(const App *app, const char *name) {
 static int validate_app(Parser *p, const config_setting_t *group, App *app) {
         if (!app->name)
                 return fail_at(p, group, "app has no name (name = \"web\";)");
+        const char *why = hidden_by_hardening(app->hardening, app->cwd);
+        if (why) {
+                const config_setting_t *s = config_setting_lookup((config_setting_t *) group, "cwd");
+                return fail_at(p, s ? s : group,
+                               "cwd: %s is hidden from the app by hardening = \"%s\" (%s); move it, or set "
+                               "hardening = \"none\"",
+                               app->cwd, hardening_to_string(app->hardening), why);
+        }
         if (!app->instance_var && !(app->instance_var = strdup(DEFAULT_INSTANCE_VAR)))
                 return -ENOMEM;
         if (!app->restart && !(app->restart = strdup("always")))

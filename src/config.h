@@ -21,6 +21,14 @@ typedef enum ReadyMode {
         _READY_INVALID = -1,
 } ReadyMode;
 
+typedef enum Hardening {
+        HARDENING_NONE,
+        HARDENING_DEFAULT,
+        HARDENING_STRICT,
+        _HARDENING_MAX,
+        _HARDENING_INVALID = -1,
+} Hardening;
+
 typedef enum OnFailure {
         ON_FAILURE_STOP,
         ON_FAILURE_ROLLBACK,
@@ -66,6 +74,7 @@ typedef struct App {
         double restart_delay;
         char *memory_max;
         int cpu_weight; /* 0: unset */
+        Hardening hardening;
         Rollout rollout;
 } App;
 
@@ -97,4 +106,5 @@ int config_load_string(const char *text, const char *path, AppList *ret, ConfigE
 const char *socket_mode_to_string(SocketMode m);
 const char *ready_mode_to_string(ReadyMode m);
 const char *on_failure_to_string(OnFailure f);
+const char *hardening_to_string(Hardening h);
 OnFailure on_failure_from_string(const char *s);

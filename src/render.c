@@ -188,6 +188,25 @@ static int seconds_value(double s, char ***l) {
         return strv_extend(l, buf);
 }
 
+/* The settings of a hardening level: the lines of units/hardening-LEVEL.in, our own constants. */
+static int hardening_lines(Hardening h, Scope scope, char ***l) {
+        const char *tmpl = h == HARDENING_DEFAULT ? units_hardening_default_in
+                           : h == HARDENING_STRICT ? units_hardening_strict_in
+                                                   : NULL;
+        for (const char *line = tmpl; line && *line;) {
+                const char *nl = strchr(line, '\n');
+                size_t len = nl ? (size_t) (nl - line) : strlen(line);
+                /* A user manager's notify socket lives in /run/user/UID, which ProtectHome=yes would
+                 * hide: READY=1 could never arrive. Read-only keeps it reachable. */
+                bool hide_home = len == strlen("ProtectHome=yes") && strncmp(line, "ProtectHome=yes", len) == 0;
+                char *copy = scope == SCOPE_USER && hide_home ? strdup("ProtectHome=read-only") : strndup(line, len);
+                if (!copy || strv_push(l, copy) < 0)
+                        return -ENOMEM;
+                line += len + (nl ? 1 : 0);
+        }
+        return 0;
+}
+
 static char *dup_error(const char *fmt, const char *what, int r) {
         char *s;
         if (asprintf(&s, fmt, what, r == -EBADMSG ? "leading/trailing space or trailing backslash" : value_check_error(r)) < 0)
@@ -221,6 +240,8 @@ enum {
         V_WANTED_BY,
         V_LISTEN,
         V_NONBLOCKING,
+        V_START_LIMIT_INTERVAL,
+        V_HARDENING,
         _V_MAX,
 };
 
@@ -249,6 +270,8 @@ static const char *const var_keys[_V_MAX] = {
         [V_WANTED_BY] = "WANTED_BY",
         [V_LISTEN] = "LISTEN",
         [V_NONBLOCKING] = "NONBLOCKING",
+        [V_START_LIMIT_INTERVAL] = "START_LIMIT_INTERVAL",
+        [V_HARDENING] = "HARDENING",
 };
 
 typedef struct Values {
@@ -297,6 +320,24 @@ static int fill_values(const App *app, Scope scope, Values *vals, char **ret_err
         bool has_listen = app->listen && app->listen[0];
         int r;
 
+        if (scope == SCOPE_SYSTEM && !app->user) {
+                *ret_error = strdup("the system manager would run the instances as root: set user = \"NAME\" "
+                                    "(the account they run as), or user = \"root\" to run them as root on purpose");
+                return -EPERM;
+        }
+        /* ProtectHome=yes (strict, system scope) hides /home, /root and /run/user entirely. */
+        static const char *const homes[] = { "/home", "/root", "/run/user" };
+        const char *paths[] = { app->cwd, app->argv[0], app->argv[0] ? app->argv[1] : NULL };
+        for (size_t i = 0; scope == SCOPE_SYSTEM && app->hardening == HARDENING_STRICT && i < ELEMENTSOF(paths); i++)
+                for (size_t h = 0; paths[i] && paths[i][0] == '/' && h < ELEMENTSOF(homes); h++) {
+                        size_t n = strlen(homes[h]);
+                        if (strncmp(paths[i], homes[h], n) == 0 && (paths[i][n] == '/' || !paths[i][n])) {
+                                asprintf_safe(ret_error, "%s is under %s, which hardening = \"strict\" hides from "
+                                              "system services (ProtectHome=yes); move the app, or use "
+                                              "hardening = \"default\"", paths[i], homes[h]);
+                                return -EPERM;
+                        }
+                }
         if (scope == SCOPE_USER && (app->user || app->group)) {
                 *ret_error = strdup("user/group can only be set for the system manager (--system); a user "
                                     "manager runs everything as its own user");
@@ -327,6 +368,8 @@ static int fill_values(const App *app, Scope scope, Values *vals, char **ret_err
             (r = one(&v[V_SHARED_SOCKET], app->socket_mode == SOCKET_MODE_SHARED ? socket : NULL)) < 0 ||
             (r = one(&v[V_TRIGGER_SERVICE], trigger)) < 0 ||
             (r = one(&v[V_NONBLOCKING], has_listen && app->socket_mode == SOCKET_MODE_SHARED ? "yes" : NULL)) < 0 ||
+            (r = one(&v[V_START_LIMIT_INTERVAL], has_listen && app->socket_mode == SOCKET_MODE_SHARED ? "0" : NULL)) < 0 ||
+            (r = hardening_lines(app->hardening, scope, &v[V_HARDENING])) < 0 ||
             (r = one(&v[V_TYPE], app->ready == READY_NOTIFY ? "notify" : "exec")) < 0 ||
             (r = one(&v[V_NOTIFY_ACCESS], app->ready == READY_NOTIFY ? "all" : NULL)) < 0 ||
             (r = one(&v[V_EXEC_START], exec)) < 0 || (r = one(&v[V_INSTANCE_ENV], instance_env)) < 0 ||

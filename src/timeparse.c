@@ -2,11 +2,14 @@
 #include "timeparse.h"
 
 #include <ctype.h>
+#include <stdbool.h>
 #include <time.h>
 
 #include "util.h"
 
 #define USEC_PER_SEC 1000000ULL
+#define SPAN_MAX_SEC (100ULL * 366 * 86400) /* a century: anything longer is a typo */
+#define EPOCH_MAX_SEC 253402300799ULL        /* 9999-12-31 23:59:59 */
 
 static const struct {
         const char *name;
@@ -27,8 +30,8 @@ static int parse_span(const char *s, uint64_t *ret) {
                 return -EINVAL;
         errno = 0;
         n = strtoull(s, &end, 10);
-        if (errno || n > 100ULL * 365 * 86400)
-                return -EINVAL;
+        if (errno || n > SPAN_MAX_SEC)
+                return -ERANGE;
         while (*end == ' ')
                 end++;
         if (!*end) {
@@ -37,63 +40,89 @@ static int parse_span(const char *s, uint64_t *ret) {
         }
         for (size_t i = 0; i < ELEMENTSOF(units); i++)
                 if (streq(end, units[i].name)) {
+                        /* The limit is on the span, not the count: no product can overflow. */
+                        if (n > SPAN_MAX_SEC / units[i].seconds)
+                                return -ERANGE;
                         *ret = n * units[i].seconds * USEC_PER_SEC;
                         return 0;
                 }
         return -EINVAL;
 }
 
-static uint64_t local_midnight(uint64_t now_usec, int day_offset) {
-        time_t t = (time_t) (now_usec / USEC_PER_SEC);
+static int local_midnight(uint64_t now_usec, int day_offset, uint64_t *ret) {
+        time_t t = (time_t) (now_usec / USEC_PER_SEC), v;
         struct tm tm;
 
         localtime_r(&t, &tm);
         tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
         tm.tm_mday += day_offset;
         tm.tm_isdst = -1;
-        return (uint64_t) mktime(&tm) * USEC_PER_SEC;
+        v = mktime(&tm);
+        if (v < 0)
+                return -ERANGE;
+        *ret = (uint64_t) v * USEC_PER_SEC;
+        return 0;
 }
 
-/* "YYYY-MM-DD[ HH:MM[:SS]]" or "HH:MM[:SS]" in local time. */
+/* Exactly `digits` decimal digits, no sign or space (sscanf's %d would take "-5"). */
+static int take_digits(const char **s, int digits, int *ret) {
+        int v = 0;
+        for (int i = 0; i < digits; i++) {
+                if (!isdigit((unsigned char) (*s)[i]))
+                        return -EINVAL;
+                v = v * 10 + ((*s)[i] - '0');
+        }
+        *s += digits;
+        *ret = v;
+        return 0;
+}
+
+/* "YYYY-MM-DD[ HH:MM[:SS]]" or "HH:MM[:SS]" in local time. Dates that do not exist
+ * ("2026-02-30") are refused rather than rolled over by mktime. */
 static int parse_calendar(const char *s, uint64_t now_usec, uint64_t *ret) {
         time_t t = (time_t) (now_usec / USEC_PER_SEC);
         struct tm tm;
-        int n = 0, year, mon, day, hour = 0, min = 0, sec = 0;
+        int year, mon, day, hour = 0, min = 0, sec = 0;
+        bool has_date = false;
 
         localtime_r(&t, &tm);
-        if (sscanf(s, "%4d-%2d-%2d%n", &year, &mon, &day, &n) == 3 && n == 10) {
-                s += n;
-                tm.tm_year = year - 1900;
-                tm.tm_mon = mon - 1;
-                tm.tm_mday = day;
+        year = tm.tm_year + 1900;
+        mon = tm.tm_mon + 1;
+        day = tm.tm_mday;
+        if (strlen(s) >= 10 && s[4] == '-' && s[7] == '-') {
+                if (take_digits(&s, 4, &year) < 0 || *s++ != '-' || take_digits(&s, 2, &mon) < 0 || *s++ != '-' ||
+                    take_digits(&s, 2, &day) < 0)
+                        return -EINVAL;
+                has_date = true;
                 if (*s == ' ' || *s == 'T')
                         s++;
                 else if (*s)
                         return -EINVAL;
         }
-        if (*s) {
-                n = 0;
-                if (sscanf(s, "%2d:%2d%n", &hour, &min, &n) != 2)
+        if (*s || !has_date) {
+                if (take_digits(&s, 2, &hour) < 0 || *s++ != ':' || take_digits(&s, 2, &min) < 0)
                         return -EINVAL;
-                s += n;
                 if (*s == ':') {
                         s++;
-                        n = 0;
-                        if (sscanf(s, "%2d%n", &sec, &n) != 1)
+                        if (take_digits(&s, 2, &sec) < 0)
                                 return -EINVAL;
-                        s += n;
                 }
                 if (*s)
                         return -EINVAL;
         }
-        if (tm.tm_mon < 0 || tm.tm_mon > 11 || tm.tm_mday < 1 || tm.tm_mday > 31 || hour > 23 || min > 59 || sec > 60)
+        if (mon < 1 || mon > 12 || day < 1 || day > 31 || hour > 23 || min > 59 || sec > 59)
                 return -EINVAL;
+        tm.tm_year = year - 1900;
+        tm.tm_mon = mon - 1;
+        tm.tm_mday = day;
         tm.tm_hour = hour;
         tm.tm_min = min;
         tm.tm_sec = sec;
         tm.tm_isdst = -1;
         time_t v = mktime(&tm);
         if (v < 0)
+                return -ERANGE;
+        if (tm.tm_mday != day || tm.tm_mon != mon - 1) /* mktime moved it: no such day */
                 return -EINVAL;
         *ret = (uint64_t) v * USEC_PER_SEC;
         return 0;
@@ -108,17 +137,19 @@ int parse_time(const char *s, uint64_t now_usec, uint64_t *ret) {
                 *ret = now_usec;
                 return 0;
         }
-        if (streq(s, "today") || streq(s, "yesterday") || streq(s, "tomorrow")) {
-                *ret = local_midnight(now_usec, streq(s, "today") ? 0 : streq(s, "yesterday") ? -1 : 1);
-                return 0;
-        }
+        if (streq(s, "today") || streq(s, "yesterday") || streq(s, "tomorrow"))
+                return local_midnight(now_usec, streq(s, "today") ? 0 : streq(s, "yesterday") ? -1 : 1, ret);
         if (s[0] == '@') {
                 unsigned long long v;
                 char *end;
+                if (!isdigit((unsigned char) s[1])) /* strtoull would take a sign or a space */
+                        return -EINVAL;
                 errno = 0;
                 v = strtoull(s + 1, &end, 10);
-                if (errno || *end || end == s + 1)
+                if (*end)
                         return -EINVAL;
+                if (errno || v > EPOCH_MAX_SEC)
+                        return -ERANGE;
                 *ret = v * USEC_PER_SEC;
                 return 0;
         }

@@ -79,6 +79,18 @@ static int fsync_dir(const char *path) {
         return fsync(fd) < 0 ? -errno : 0;
 }
 
+/* Temp files of `name` left by a writer that was killed before its rename. */
+static void remove_stale_temp_files(const char *parent, const char *name) {
+        _cleanup_closedir_ DIR *d = opendir(parent);
+        struct dirent *de;
+        size_t n = strlen(name);
+
+        while (d && (de = readdir(d)))
+                if (de->d_name[0] == '.' && strncmp(de->d_name + 1, name, n) == 0 && de->d_name[n + 1] == '.' &&
+                    strlen(de->d_name) == n + 8)
+                        (void) unlinkat(dirfd(d), de->d_name, 0);
+}
+
 int unitfs_write_atomic(const char *dir, const char *relpath, const char *text) {
         _cleanup_free_ char *path = NULL, *tmp = NULL, *parent_buf = NULL;
         _cleanup_close_ int fd = -1;
@@ -91,6 +103,7 @@ int unitfs_write_atomic(const char *dir, const char *relpath, const char *text) 
         r = mkdir_p(parent, 0755);
         if (r < 0)
                 return r;
+        remove_stale_temp_files(parent, strrchr(path, '/') + 1);
         /* The temp name starts with '.', which systemd ignores, so a crash leaves no stray unit. */
         if (asprintf_safe(&tmp, "%s/.%s.XXXXXX", parent, strrchr(path, '/') + 1) < 0)
                 return -ENOMEM;
@@ -235,6 +248,19 @@ int unitfs_wants_remove(const char *dir, const char *app, unsigned index) {
         if (asprintf_safe(&rel, "%s.target.wants/%s@%u.service", app, app, index) < 0)
                 return -ENOMEM;
         return unitfs_remove(dir, rel);
+}
+
+int unitfs_remove_empty_dropin_dirs(const char *dir, const char *app) {
+        _cleanup_closedir_ DIR *d = opendir(dir);
+        struct dirent *de;
+        size_t al = strlen(app);
+
+        if (!d)
+                return errno == ENOENT ? 0 : -errno;
+        while ((de = readdir(d)))
+                if (strncmp(de->d_name, app, al) == 0 && de->d_name[al] == '@' && endswith(de->d_name, ".service.d"))
+                        (void) unlinkat(dirfd(d), de->d_name, AT_REMOVEDIR); /* only succeeds when empty */
+        return 0;
 }
 
 int unitfs_wants_dir_remove(const char *dir, const char *app) {

@@ -39,5 +39,9 @@ int unitfs_app_files(const char *dir, const char *app, char ***ret);
 /* Names of every app with a marked service template in dir, sorted. */
 int unitfs_list_apps(const char *dir, char ***ret);
 
+/* Removes the app's empty drop-in directories (APP@*.service.d/), which a run killed between
+ * removing a drop-in and its directory leaves behind. */
+int unitfs_remove_empty_dropin_dirs(const char *dir, const char *app);
+
 /* Removes APP.target.wants/ if empty. */
 int unitfs_wants_dir_remove(const char *dir, const char *app);

@@ -23,6 +23,7 @@ int verb_check(int argc, char **argv) {
                         log_error("%s: app '%s': %s", argv[1], app->name, error ? error : strerror(-r));
                         return EXIT_USAGE;
                 }
+                warn_if_root(app);
                 if (!arg_quiet)
                         printf("%s: %s: ok, %u instance%s, %s%s%s\n", argv[1], app->name, count, count == 1 ? "" : "s",
                                app->listen ? socket_mode_to_string(app->socket_mode) : "no sockets",

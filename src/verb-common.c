@@ -1,6 +1,8 @@
 /* Steps shared by the verbs, with their error messages. */
 #include "verb-common.h"
 
+#include <sys/stat.h>
+
 #include "escape.h"
 #include "output.h"
 #include "unitfs.h"
@@ -42,9 +44,31 @@ int lock_app(const char *app, AppLock *ret) {
         return 0;
 }
 
+/* A config others can write would let them run code as the instances' user. */
+static int check_config_owner(const char *path) {
+        struct stat st;
+
+        if (arg_scope != SCOPE_SYSTEM || stat(path, &st) < 0)
+                return 0; /* a missing file gets its own message from the parser */
+        if ((st.st_mode & S_IWOTH) || ((st.st_mode & S_IWGRP) && st.st_gid != 0)) {
+                log_error("%s: refusing a config that others can write (mode %04o, group %u): it says what runs "
+                          "as the app's user; chmod go-w it", path, st.st_mode & 07777, (unsigned) st.st_gid);
+                return EXIT_USAGE;
+        }
+        return 0;
+}
+
+void warn_if_root(const App *app) {
+        if (arg_scope == SCOPE_SYSTEM && streq_ptr(app->user, "root") && !arg_quiet)
+                log_warning("%s: instances run as root (user = \"root\"); a dedicated account is safer", app->name);
+}
+
 int load_config(const char *path, AppList *ret) {
         ConfigError error = {};
-        int r = config_load_file(path, ret, &error);
+        int r = check_config_owner(path);
+        if (r)
+                return r;
+        r = config_load_file(path, ret, &error);
         if (r < 0) {
                 _cleanup_free_ char *msg = config_error_format(&error);
                 log_error("%s", msg ? msg : strerror(-r));

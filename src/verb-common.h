@@ -11,6 +11,8 @@ int open_cluster(Cluster *c);
 int check_app_name(const char *name);
 int lock_app(const char *app, AppLock *ret);
 int load_config(const char *path, AppList *ret);
+/* Says so when a system-scope app runs as root, which its config asked for explicitly. */
+void warn_if_root(const App *app);
 int daemon_reload(Cluster *c);
 
 /* Runs `method` on units and reports failures; 0 when every job ended "done". `verb_ing` names

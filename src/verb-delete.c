@@ -35,6 +35,9 @@ static int remove_app_files(Cluster *c, const char *app, size_t *ret_removed) {
                         return r;
                 removed++;
         }
+        r = unitfs_remove_empty_dropin_dirs(c->unit_dir, app);
+        if (r < 0)
+                return r;
         for (size_t i = 0; files && files[i]; i++)
                 if (endswith(files[i], "@.service")) {
                         if ((r = unitfs_remove(c->unit_dir, files[i])) < 0)

@@ -48,6 +48,7 @@ int verb_generate(int argc, char **argv) {
                 _cleanup_(unit_set_done) UnitSet set = {};
                 _cleanup_free_ char *error = NULL;
                 unsigned count = instance_spec_resolve(&apps.apps[i].instances, usable_cpus());
+                warn_if_root(&apps.apps[i]);
 
                 r = render_app_all(&apps.apps[i], arg_scope, count, &set, &error);
                 if (r < 0) {

@@ -77,6 +77,7 @@ static int start_app(Cluster *c, const App *app) {
         unsigned count = instance_spec_resolve(&app->instances, usable_cpus());
         int r;
 
+        warn_if_root(app);
         r = lock_app(app->name, &lock);
         if (r)
                 return r;

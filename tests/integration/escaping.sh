@@ -9,6 +9,7 @@ cat >"$WORK/esc.conf" <<CONF
 name = "esc";
 exec = [ "/usr/bin/env", "FROM_ARGV=$(printf '%s' "$hostile" | sed 's/\\/\\\\/g; s/"/\\"/g')", "$TESTAPP" ];
 listen = "127.0.0.1:18161";
+cwd = "$APPDIR";
 env = { HOSTILE = "$(printf '%s' "$hostile" | sed 's/\\/\\\\/g; s/"/\\"/g')"; };
 CONF
 expect_exit 0 "start with hostile values" start_app esc "$WORK/esc.conf"
@@ -19,7 +20,7 @@ expect_eq "the unit still has one ExecStart" "$(unit_prop esc@0.service ExecStar
 expect_eq "the unit's sections are only ours" \
 	"$(grep '^\[' "$UNIT_DIR/esc@.service" | tr '\n' ' ')" "[Unit] [Service] [Install] [X-Clusterctl] "
 
-printf 'name = "esc2";\nexec = "/bin/true";\nenv = { BAD = "line\\nbreak"; };\n' >"$WORK/esc2.conf"
+printf 'name = "esc2";\nexec = "/bin/true";\nenv = { BAD = "line\\nbreak"; };\ncwd = "/";\n' >"$WORK/esc2.conf"
 expect_exit 2 "a newline in a value is refused" cc start "$WORK/esc2.conf"
 expect_contains "with file:line" "$WORK/stderr" "esc2.conf:3:"
 [[ ! -e "$UNIT_DIR/esc2@.service" ]] && pass "nothing written for a refused config" || fail "nothing written"

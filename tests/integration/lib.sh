@@ -16,6 +16,13 @@ export XDG_RUNTIME_DIR XDG_CONFIG_HOME
 
 UNIT_DIR="$XDG_CONFIG_HOME/systemd/user"
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/clusterctl-test.XXXXXX")
+# The apps run hardened (PrivateTmp=yes, ProtectHome=): their binaries and working directory
+# live where the sandbox lets them see, whichever directory the source tree is in.
+APPDIR=$(mktemp -d /var/lib/clusterctl-test.XXXXXX)
+chmod 0755 "$APPDIR"
+cp "$TESTAPP" "$APPDIR/testapp"
+[[ -z ${TESTAPP_JS:-} ]] || cp "$TESTAPP_JS" "$APPDIR/testapp.js"
+TESTAPP=$APPDIR/testapp
 TEST_NAME=$(basename "$0" .sh)
 CHECKS=0
 APPS_STARTED=()
@@ -82,6 +89,7 @@ write_config() {
 	{
 		printf 'name = "%s";\n' "$app"
 		printf 'exec = "%s";\n' "$TESTAPP"
+		printf 'cwd = "%s";\n' "$APPDIR"
 		printf 'listen = "127.0.0.1:%s";\n' "$port"
 		local line
 		for line in "$@"; do printf '%s\n' "$line"; done
@@ -99,7 +107,7 @@ cleanup_apps() {
 	for app in "${APPS_STARTED[@]}"; do
 		cc delete "$app" >/dev/null 2>&1 || true
 	done
-	rm -rf "$WORK"
+	rm -rf "$WORK" "$APPDIR"
 }
 
 begin() {
@@ -168,4 +176,29 @@ stop_load() { # DESCRIPTION [ALLOWED]
 	ok=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["ok"])' "$WORK/load.json")
 	if ((failed <= allowed && ok > 0)); then pass "$1 ($ok requests, $failed failed)"; else
 		fail "$1" "$(cat "$WORK/load.json")"; fi
+}
+
+# Every file clusterctl wrote in the unit directory is whole: its marker's Hash= matches the
+# text before it (FNV-1a 64, as render.c computes it), and no temp file is left behind.
+units_whole() {
+	python3 - "$UNIT_DIR" <<'PY'
+import os, sys
+bad = []
+for root, dirs, files in os.walk(sys.argv[1]):
+    for f in files:
+        p = os.path.join(root, f)
+        if os.path.islink(p):
+            continue
+        data = open(p, "rb").read()
+        if b"\n[X-Clusterctl]\n" not in data:
+            continue
+        i = data.rfind(b"\nHash=")
+        h = 14695981039346656037
+        for b in data[: i + 1]:
+            h = ((h ^ b) * 1099511628211) % (1 << 64)
+        if i < 0 or data[i + 1:] != b"Hash=%016x\n" % h:
+            bad.append(p)
+print("\n".join(bad))
+sys.exit(1 if bad else 0)
+PY
 }

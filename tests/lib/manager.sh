@@ -50,6 +50,19 @@ usage() {
 	exit 2
 }
 
+# The nodes PID 1 creates at boot and sandboxing mounts over what a unit must not see
+# (ProtectHome=, ProtectKernelLogs=, InaccessiblePaths=): a manager running as root looks for
+# them in /run/systemd/inaccessible, which our private tmpfs would otherwise lack.
+make_inaccessible_nodes() { # DIR
+	mkdir -p "$1/dir"
+	: >"$1/reg"
+	mknod "$1/chr" c 0 0
+	mknod "$1/blk" b 0 0
+	mkfifo "$1/fifo"
+	python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$1/sock"
+	chmod 0000 "$1"/*
+}
+
 # --- cgroups ---------------------------------------------------------------
 
 # Roots of the hierarchies systemd tracks processes in: on hybrid (this machine)
@@ -135,14 +148,13 @@ set_slot() {
 }
 
 # XDG_RUNTIME_DIR holds AF_UNIX sockets, whose paths must fit in 108 bytes
-# ($XDG_RUNTIME_DIR/systemd/private, …/bus, …/gnupg/S.gpg-agent.browser). A deep
-# build directory would not, so fall back to a short directory under /tmp.
+# ($XDG_RUNTIME_DIR/systemd/private, …/bus, …/gnupg/S.gpg-agent.browser), and the
+# notify socket that sandboxed units must still reach: so a short path, never under
+# /tmp (PrivateTmp= hides it), /home or /root (ProtectHome=), nor /run where /run is
+# not a mount of its own (the sandbox then mounts an empty tmpfs over /run).
 choose_runtime_dir() {
-	local dir=$STATE/runtime
-	if ((${#dir} > 70)); then
-		dir=$(mktemp -d /tmp/clusterctl-rt.XXXXXX)
-	fi
-	echo "$dir"
+	mkdir -p /var/lib/clusterctl-test
+	mktemp -d /var/lib/clusterctl-test/rt.XXXXXX
 }
 
 read_state() {
@@ -440,6 +452,7 @@ cmd_inner() {
 	mkdir -p /run/systemd
 	mount -t tmpfs -o mode=0755,nosuid,nodev tmpfs /run/systemd
 	mkdir -p /run/systemd/system /run/systemd/journal
+	make_inaccessible_nodes /run/systemd/inaccessible
 	cp "$TOKEN_PATH" "$TOKEN_FILE"
 	echo "$STATE" >"$TOKEN_FILE.state" # names us in another start's error message
 
@@ -515,8 +528,9 @@ cmd_stop() { # [quiet]
 	[[ -z $pids ]] || log "warning: processes survived SIGKILL: $pids"
 
 	remove_cgroups
-	if [[ $RUNTIME_DIR == /tmp/clusterctl-rt.* ]]; then # see choose_runtime_dir
+	if [[ $RUNTIME_DIR == /var/lib/clusterctl-test/rt.* ]]; then # see choose_runtime_dir
 		rm -rf "$RUNTIME_DIR"
+		rmdir /var/lib/clusterctl-test 2>/dev/null || true
 	fi
 	if [[ -d $STATE ]]; then
 		rm -rf "$STATE/runtime"

@@ -787,20 +787,22 @@ TEST(error_default_cwd_hidden_by_private_tmp) {
                              "/tmp/web.conf", 2, PRIVATE_TMP("cwd", "/tmp", "default")));
 }
 
-TEST(error_paths_hidden_by_protect_home) {
-        static const ErrorCase cases[] = {
-                { BASE "hardening = \"strict\";\ncwd = \"/home/web/app\";\n", 4, PROTECT_HOME("cwd", "/home/web/app") },
-                { BASE "hardening = \"strict\";\ncwd = \"/home\";\n", 4, PROTECT_HOME("cwd", "/home") },
-                { BASE "hardening = \"strict\";\ncwd = \"/root/app\";\n", 4, PROTECT_HOME("cwd", "/root/app") },
-                { BASE "hardening = \"strict\";\ncwd = \"/run/user/1000/app\";\n", 4, PROTECT_HOME("cwd", "/run/user/1000/app") },
-                { "name = \"web\";\nhardening = \"strict\";\nexec = \"/home/web/bin/server -v\";\n", 3,
-                  PROTECT_HOME("exec", "/home/web/bin/server") },
-                { "name = \"web\";\nexec = [ \"/root/server\" ];\nhardening = \"strict\";\n", 2, PROTECT_HOME("exec", "/root/server") },
-                { "name = \"web\";\nhardening = \"strict\";\ncwd = \"/srv/web\";\ninterpreter = \"/usr/bin/node\";\n"
-                  "script = \"/home/web/server.js\";\n",
-                  5, PROTECT_HOME("script", "/home/web/server.js") },
+/* ProtectHome= depends on the scope (read-only for a user manager, whose notify socket lives in
+ * /run/user), so the config accepts these paths and rendering for the system manager refuses them
+ * (test-render.c); here: accepted by the config. */
+TEST(paths_under_home_left_to_render) {
+        static const char *const texts[] = {
+                BASE "hardening = \"strict\";\ncwd = \"/home/web/app\";\n",
+                BASE "hardening = \"strict\";\ncwd = \"/root/app\";\n",
+                "name = \"web\";\nhardening = \"strict\";\nexec = \"/home/web/bin/server -v\";\ncwd = \"/srv\";\n",
         };
-        EXPECT_ERROR_TABLE(cases);
+        for (size_t i = 0; i < ELEMENTSOF(texts); i++) {
+                _cleanup_(app_list_done) AppList l = {};
+                _cleanup_(config_error_done) ConfigError e = {};
+                int r = config_load_string(texts[i], CONFIG, &l, &e);
+                if (r < 0)
+                        FAIL("config %zu refused: %s", i, strempty(e.message));
+        }
 }
 
 /* What the sandbox does not hide is accepted: everything with "none", home directories with

@@ -1259,3 +1259,33 @@ TEST(render_error_always_has_a_message) {
         ASSERT_TRUE(render_app_units(&l.apps[0], SCOPE_SYSTEM, &s, &error) < 0);
         ASSERT_TRUE(error != NULL);
 }
+
+/* hardening = "strict" hides home directories from system services (ProtectHome=yes): an app
+ * living there is refused when rendering for the system manager, and fine for a user manager
+ * (rendered ProtectHome=read-only, so its notify socket in /run/user stays reachable). */
+TEST(strict_refuses_home_for_system_scope) {
+#define HOME_APP(cwd) "name = \"web\";\nexec = \"/usr/bin/node server.js\";\nuser = \"www-data\";\ncwd = \"" cwd "\";\n"
+        static const char *const texts[] = {
+                HOME_APP("/home/web/app") "hardening = \"strict\";\n",
+                HOME_APP("/root") "hardening = \"strict\";\n",
+        };
+        for (size_t i = 0; i < ELEMENTSOF(texts); i++) {
+                _cleanup_(app_list_done) AppList l = {};
+                _cleanup_(unit_set_done) UnitSet sys = {}, user = {};
+                _cleanup_free_ char *error = NULL, *user_error = NULL;
+
+                CHECK(load_app(texts[i], CONFIG, &l));
+                ASSERT_TRUE(render_app_units(&l.apps[0], SCOPE_SYSTEM, &sys, &error) < 0);
+                ASSERT_CONTAINS(error, "which hardening = \"strict\" hides from system services");
+                free(l.apps[0].user);
+                l.apps[0].user = NULL;
+                ASSERT_OK(render_app_units(&l.apps[0], SCOPE_USER, &user, &user_error));
+                ASSERT_CONTAINS(unit_set_find(&user, "web@.service")->text, "ProtectHome=read-only");
+        }
+        /* "default" keeps home directories readable: accepted in both scopes. */
+        _cleanup_(app_list_done) AppList l = {};
+        _cleanup_(unit_set_done) UnitSet s = {};
+        _cleanup_free_ char *error = NULL;
+        CHECK(load_app(HOME_APP("/home/web/app"), CONFIG, &l));
+        ASSERT_OK(render_app_units(&l.apps[0], SCOPE_SYSTEM, &s, &error));
+}

@@ -217,3 +217,25 @@ TEST(local_time_across_daylight_saving) {
         EXPECT_TIME("yesterday", autumn, utc(2026, 10, 24, 22, 0, 0)); /* midnight CEST: 25 hours earlier */
         EXPECT_TIME("09:30", autumn, utc(2026, 10, 26, 8, 30, 0));
 }
+
+/* Inputs that once came back as a wrong time instead of an error: signs where digits belong,
+ * values past what a time can hold, and dates that do not exist. */
+TEST(no_wrapped_or_rolled_over_times) {
+        static const char *const refused[] = {
+                "@-1", "@ 5", "@+5", "@18446744073710", "-3141561566w", "3141561566 weeks ago", "+3141561566w",
+                "2026-02-30", "2026-04-31", "09:-5", "2026-11-27 -1:30", "2026-+1-27", "-1:30",
+        };
+        uint64_t v = 42;
+
+        use_tz("UTC");
+        for (size_t i = 0; i < ELEMENTSOF(refused); i++) {
+                int r = parse_time(refused[i], NOW, &v);
+                if (r >= 0)
+                        FAIL("'%s' gave a time (%llu) instead of an error", refused[i], (unsigned long long) v);
+        }
+        ASSERT_EQ_INT(v, 42); /* untouched on error */
+        /* "yesterday" an hour after the epoch has no midnight to give. */
+        ASSERT_TRUE(parse_time("yesterday", 3600 * USEC, &v) < 0);
+        /* 2028-02-29 exists. */
+        ASSERT_OK(parse_time("2028-02-29", NOW, &v));
+}
