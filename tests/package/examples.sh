@@ -9,10 +9,11 @@ source "$(dirname "$0")/lib.sh"
 	"${SOURCE_DIR:?the source tree}"
 
 APPS=()
+APPDIR=
 cleanup() {
 	local app
 	for app in "${APPS[@]}"; do "$CLUSTERCTL" --user delete "$app" >/dev/null 2>&1 || true; done
-	rm -rf "$WORK"
+	rm -rf "$WORK" "$APPDIR"
 }
 trap cleanup EXIT
 
@@ -22,17 +23,22 @@ source "$MANAGER_STATE/env"
 export XDG_RUNTIME_DIR XDG_CONFIG_HOME
 cc_() { "$CLUSTERCTL" --user "$@"; }
 
-cp -r "$SOURCE_DIR/examples/node" "$SOURCE_DIR/examples/c" "$SOURCE_DIR/examples/python" "$WORK/"
+# Not under /tmp: the default hardening gives each instance a private /tmp, and clusterctl
+# refuses a cwd there.
+[[ -w /var/lib ]] || skip "needs to write /var/lib (run as root)"
+APPDIR=$(mktemp -d /var/lib/clusterctl-examples.XXXXXX)
+chmod 0755 "$APPDIR"
+cp -r "$SOURCE_DIR/examples/node" "$SOURCE_DIR/examples/c" "$SOURCE_DIR/examples/python" "$APPDIR/"
 # The build command the C example documents in its config.
-build=$(sed -n 's/^#   \(cc .*\)$/\1/p' "$WORK/c/app.conf")
-[[ $build == cc* ]] || fail "examples/c/app.conf says how to build the server" "$(cat "$WORK/c/app.conf")"
-check "the C example builds: $build" bash -c "cd '$WORK/c' && $build -Werror"
+build=$(sed -n 's/^#   \(cc .*\)$/\1/p' "$APPDIR/c/app.conf")
+[[ $build == cc* ]] || fail "examples/c/app.conf says how to build the server" "$(cat "$APPDIR/c/app.conf")"
+check "the C example builds: $build" bash -c "cd '$APPDIR/c' && $build -Werror"
 
 run_example() { # DIR CONFIG APP PORT ANSWER
 	local dir=$1 conf=$2 app=$3 port=$4 answer=$5
-	sed -i -e "s/^name = .*/name = \"$app\";/" -e "s/^listen = .*/listen = \"127.0.0.1:$port\";/" "$WORK/$dir/$conf"
+	sed -i -e "s/^name = .*/name = \"$app\";/" -e "s/^listen = .*/listen = \"127.0.0.1:$port\";/" "$APPDIR/$dir/$conf"
 	APPS+=("$app")
-	check "$dir: clusterctl start $conf" cc_ start "$WORK/$dir/$conf"
+	check "$dir: clusterctl start $conf" cc_ start "$APPDIR/$dir/$conf"
 	expect_contains "$dir: start waited until every instance was ready" "$WORK/out" "instances ready"
 	check "$dir: answers HTTP" curl -sS --max-time 5 "http://127.0.0.1:$port/"
 	expect_contains "$dir: the answer comes from an instance" "$WORK/out" "$answer"
