@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Builds clusterctl and runs the whole test suite: unit tests, then the integration tests that
-# drive the binary against a private systemd user manager (started and stopped by CTest).
-# Extra arguments go to ctest (e.g. -R scale, -L unit).
+# drive the binary against a private systemd user manager (started and stopped by CTest), then
+# the integration tests once more against a build with AddressSanitizer, LeakSanitizer and
+# UBSan, so no clusterctl invocation of the suite may leak or touch memory it should not.
+# Extra arguments go to the first ctest only (e.g. -R scale, -L unit) and skip the second run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,3 +11,10 @@ tests/deps.sh
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j"$(nproc)"
 ctest --test-dir build --output-on-failure "$@"
+
+if [[ $# -eq 0 ]]; then
+	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DCLUSTERCTL_SANITIZE=ON >/dev/null
+	cmake --build build-asan -j"$(nproc)"
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		ctest --test-dir build-asan --output-on-failure -L integration
+fi
