@@ -19,8 +19,8 @@ for page in clusterctl.1 clusterctl.conf.5; do
 	LC_ALL=C.UTF-8 MANROFFSEQ='' MANWIDTH=80 man --warnings -E UTF-8 -l -Tutf8 -Z "$f" >/dev/null 2>"$WORK/man"
 	[[ ! -s $WORK/man ]] || fail "man --warnings -l $page: no warning" "$(cat "$WORK/man")"
 	pass "man --warnings -l $page: no warning"
-	# Plain text, with hyphens as typed, to look things up in.
-	groff -man -Tascii -P-cbou "$f" 2>/dev/null >"$WORK/$page.txt"
+	# Plain text, with hyphens as typed and each paragraph on one line, to look things up in.
+	groff -man -Tascii -P-cbou -rLL=1000n "$f" 2>/dev/null >"$WORK/$page.txt"
 done
 
 # Every command of the usage, and every option (long and short).
@@ -56,8 +56,12 @@ for k in $keys; do
 	grep -Eq "^ {7}( {7})?$k +\(" "$WORK/clusterctl.conf.5.txt" || fail "clusterctl.conf(5) documents the key '$k'"
 done
 pass "clusterctl.conf(5) documents every key: $(echo $keys)"
-entries=$(grep -o 'PM2: ' "$WORK/clusterctl.conf.5.txt" | wc -l)
-(( entries >= $(wc -w <<<"$keys") )) ||
-	fail "every key says what it is in PM2 ($entries entries for $(wc -w <<<"$keys") keys)"
+# Each entry, up to the next one, says "PM2: ..." (every paragraph is one line here).
+without=$(awk -v keys="$keys" '
+	BEGIN { n = split(keys, k, " "); for (i = 1; i <= n; i++) want[k[i]] = 1 }
+	match($0, /^       (       )?[a-z_]+ +\(/) { split(substr($0, RSTART), w, " "); if (w[1] in want) key = w[1] }
+	key != "" && /PM2: / { seen[key] = 1 }
+	END { for (x in want) if (!(x in seen)) printf "%s ", x }' "$WORK/clusterctl.conf.5.txt")
+[[ -z $without ]] || fail "every key names its PM2 equivalent" "no PM2: line for $without"
 pass "every key names its PM2 equivalent"
 finish
