@@ -267,8 +267,8 @@ static int parse_name(Parser *p, const config_setting_t *s, App *app) {
                 return r;
         if (!app_name_is_valid(v))
                 return fail_at(p, s,
-                               "name: '%s' is not a valid app name (1 to %d characters of A-Z a-z 0-9 _ -; "
-                               "no '@', '.' or suffix)",
+                               "name: '%s' is not a valid app name (1 to %d characters of A-Z a-z 0-9 _ -, "
+                               "not starting with -; no '@', '.' or suffix)",
                                v, APP_NAME_MAX);
         return dup_string(p, s, &app->name);
 }

@@ -10,7 +10,8 @@ static bool char_in(char c, const char *set) {
 bool app_name_is_valid(const char *name) {
         size_t n = name ? strlen(name) : 0;
 
-        if (n == 0 || n > APP_NAME_MAX)
+        /* A leading '-' would read as an option on every command line that names the app. */
+        if (n == 0 || n > APP_NAME_MAX || name[0] == '-')
                 return false;
         for (size_t i = 0; i < n; i++) {
                 char c = name[i];

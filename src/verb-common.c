@@ -21,7 +21,8 @@ int open_cluster(Cluster *c) {
 int check_app_name(const char *name) {
         if (app_name_is_valid(name))
                 return 0;
-        log_error("'%s' is not a valid app name (1 to %d characters of A-Z a-z 0-9 _ -)", name, APP_NAME_MAX);
+        log_error("'%s' is not a valid app name (1 to %d characters of A-Z a-z 0-9 _ -, not starting with -)",
+                  name, APP_NAME_MAX);
         return EXIT_USAGE;
 }
 
