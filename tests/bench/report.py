@@ -120,12 +120,18 @@ def build_figures(bench):
               "lower", {s: [r["overhead"].get("startup_sum_s") for r in v] for s, v in zero.items()})
         F.add("reload", f"reload.{n}.stops", f"Σ instances' stop (leaves active → new process runs), {n} instances",
               "s", "lower", {s: [r["overhead"].get("stop_sum_s") for r in v] for s, v in zero.items()})
-        F.add("reload", f"reload.{n}.overhead", f"clusterctl's own time in the reload, {n} instances (grace 0)", "s",
-              "lower", {s: [r["overhead"].get("beyond_restart_s") for r in v] for s, v in zero.items()})
+        F.add("reload", f"reload.{n}.beyond_startup", f"reload time beyond the instances' own start-up, {n} instances "
+              "(grace 0: duration − Σ start-up)", "s", "lower",
+              {s: [r["overhead"].get("beyond_startup_s") for r in v] for s, v in zero.items()})
+        F.add("reload", f"reload.{n}.overhead", f"clusterctl's own time, {n} instances (grace 0: duration − Σ stop − "
+              "Σ start-up)", "s", "lower",
+              {s: [r["overhead"].get("beyond_restart_s") for r in v] for s, v in zero.items()})
 
     # Bad deploy.
     F.add("bad-deploy", "bad.failed", "failed requests (reload + settle)", "", "lower",
           {s: [r["failed_total"] for r in rows(bench, "bad-deploy", s)] for s in SYSTEMS})
+    F.add("bad-deploy", "bad.ok", "requests served (reload + settle)", "", "higher",
+          {s: [r["requests_total"] - r["failed_total"] for r in rows(bench, "bad-deploy", s)] for s in SYSTEMS})
     F.add("bad-deploy", "bad.serving", "instances still serving afterwards (of 4)", "", "higher",
           {s: [r["serving_instances"] for r in rows(bench, "bad-deploy", s)] for s in SYSTEMS})
     F.add("bad-deploy", "bad.probe_failed", "failed requests of a 2 s probe afterwards", "", "lower",
