@@ -262,8 +262,8 @@ void app_generate(const uint8_t *data, size_t size, App *ret, GenInfo *ret_info)
                                 char *normalized = NULL;
                                 if (info.raw)
                                         normalized = xstrdup(v);
-                                else if (listen_address_normalize(v, &normalized) < 0)
-                                        continue;
+                                else if (value_check(v) < 0 || listen_address_normalize(v, &normalized) < 0)
+                                        continue; /* config.c's get_string() checks every string first */
                                 else if (strv_contains(app.listen, normalized)) {
                                         free(normalized);
                                         continue;
@@ -308,6 +308,10 @@ void app_generate(const uint8_t *data, size_t size, App *ret, GenInfo *ret_info)
         }
         if (!app.restart)
                 set(&app.restart, "always");
+        /* The system manager wants to be told the account (render refuses to default to root); a
+         * config for it would say, so the inputs render rather than stop at that refusal. */
+        if (info.scope == SCOPE_SYSTEM && !app.user && !info.raw)
+                set(&app.user, "root");
 
         /* The command: argv[0] absolute, as config.c's resolve_argv0() leaves it. A bare name is
          * taken as found in /usr/bin (config.c searches PATH). */

@@ -409,6 +409,23 @@ static char *finish_report(Checker *c) {
         return buffer_steal(&c->report);
 }
 
+/* A config does not know the manager it is for: render may refuse an app for what its user and
+ * group mean to that manager (none for a user manager; one the system manager must be told). It
+ * must accept the same app with the accounts that scope wants. */
+static bool renders_with_scope_accounts(const App *app, Scope scope) {
+        _cleanup_(unit_set_done) UnitSet set = {};
+        _cleanup_free_ char *error = NULL;
+        App a = *app;
+
+        if (scope == SCOPE_USER)
+                a.user = a.group = NULL;
+        else if (!a.user)
+                a.user = (char *) "root";
+        if (a.user == app->user && a.group == app->group)
+                return false; /* nothing to adjust: the refusal is not about accounts */
+        return render_app_units(&a, scope, &set, &error) >= 0;
+}
+
 char *check_instance_dropin(const App *app, unsigned k, unsigned flags) {
         Checker c = { .app = app, .flags = flags };
         App twin = *app;
@@ -431,12 +448,11 @@ char *check_app(const App *app, Scope scope, unsigned flags, const unsigned *dro
                 fprintf(stderr, "check_app: %s scope: %s%s\n", scope == SCOPE_USER ? "user" : "system",
                         r < 0 ? "render refused: " : "rendered and checked", r < 0 ? strna(error) : "");
         if (r < 0) {
-                bool user_manager_refusal = scope == SCOPE_USER && (app->user || app->group);
                 if (!error || !*error)
                         fail(&c, "render_app_units() failed (%s) without a message", strerror(-r));
                 else if (set.n_files != 0)
                         fail(&c, "render_app_units() failed but returned %zu files", set.n_files);
-                else if ((flags & CHECK_CONFIG_ACCEPTED) && !user_manager_refusal)
+                else if ((flags & CHECK_CONFIG_ACCEPTED) && !renders_with_scope_accounts(app, scope))
                         fail(&c, "render_app_units() refuses an app the config accepts: %s", error);
                 goto finish;
         }

@@ -119,6 +119,7 @@ memory_max = "1G";
 cpu_weight = 200;
 rollout = { batch = "25%"; pause = 0.5; grace = 1; on_failure = "rollback"; };
 """)
+write("config", "hardening.conf", 'name = "hard";\nexec = "/bin/true";\nuser = "nobody";\ncwd = "/srv/hard";\nhardening = "strict";\nlisten = "/run/hard.sock";\n')
 write("config", "script-interpreter.conf", 'name = "py";\nscript = "app.py";\ninterpreter = "/bin/sh -e";\nargs = [ "--x", "%%y" ];\n')
 write("config", "unicode.conf", 'name = "uni";\nexec = [ "/bin/true", "h\u00e9llo \U0001F600", "\u2028" ];\nenv = { U = "\ufeff\u00e9"; };\ncwd = "/srv/\u00e9t\u00e9";\n')
 write("config", "errors-unknown-key.conf", 'name = "web";\nexec = "/bin/true";\nbogus = 1;\n')
