@@ -180,6 +180,8 @@ class ClusterctlApp:
             f'env = {{ TESTAPP_FLAGS = "{self.flags}"; }};',
             "ready_timeout = 10;",
         ]
+        if self.bench.hardening:
+            lines.append(f'hardening = "{self.bench.hardening}";')
         if self.grace is not None:
             lines.append(f"rollout = {{ grace = {self.grace:.1f}; }};")
         self.conf.write_text("\n".join(lines) + "\n")
@@ -299,6 +301,7 @@ class Bench:
         self.out = Path(args.out) if args.out else self.top / "tests/bench/results"
         self.testapp_js = self.top / "tests/apps/testapp.js"
         self.quick = args.quick
+        self.hardening = args.hardening  # None: clusterctl's default
         self.rounds = 1 if args.quick and args.rounds is None else (args.rounds or 5)
         self.phases = args.only.split(",") if args.only else ["steady", "reload", "bad-deploy", "control"]
         self.steady_s = 2 if self.quick else 8
@@ -571,6 +574,7 @@ def main():
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--rounds", type=int)
     ap.add_argument("--only")
+    ap.add_argument("--hardening", choices=("none", "default", "strict"))
     args = ap.parse_args()
     # SIGINT too: started in the background by a non-interactive shell, we inherit it ignored.
     for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):

@@ -272,7 +272,8 @@ def markdown(F, T, meta, bench):
               f"{m['clusterctl']} at {m['commit']}.",
               f"Run: `{meta['command']}` — {meta['rounds']} round(s) of A/B alternation, "
               f"{meta['duration_min']:.0f} min; cells are median (min–max) over the rounds; "
-              f"ratio = clusterctl ÷ PM2.",
+              f"ratio = clusterctl ÷ PM2. clusterctl's apps run with hardening = "
+              f"{bench.hardening or 'its default'}; PM2 has no sandboxing.",
               f"Load average during the run: median {meta['loadavg_median']:.2f}; another private systemd manager "
               f"(the test suite's) was running during {meta['others_share']:.0%} of the measurements.", ""]
     for section, title in SECTIONS:
@@ -397,7 +398,8 @@ def write(bench):
     loads = [r["loadavg"] for r in bench.results if r.get("loadavg") is not None]
     argv = " ".join(a for a in ["tests/bench/run.sh", "--quick" if bench.quick else "",
                                 f"--rounds {bench.args.rounds}" if bench.args.rounds else "",
-                                f"--only {bench.args.only}" if bench.args.only else ""] if a)
+                                f"--only {bench.args.only}" if bench.args.only else "",
+                                f"--hardening {bench.hardening}" if bench.hardening else ""] if a)
     meta = {"machine": machine(bench), "command": argv, "rounds": bench.rounds,
             "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(bench.started)),
             "duration_min": (bench.finished - bench.started) / 60,
@@ -408,7 +410,8 @@ def write(bench):
             "settings": {"wrk": f"-t{WRK_THREADS} -c{WRK_CONNECTIONS} -d{bench.steady_s}s",
                          "loadgen_concurrency": LOAD_CONCURRENCY, "pm2_listen_timeout_ms": PM2_LISTEN_TIMEOUT_MS,
                          "hyperfine_runs": bench.hyperfine_runs, "counts": bench.counts,
-                         "reload_counts": bench.reload_counts}}
+                         "reload_counts": bench.reload_counts,
+                         "clusterctl_hardening": bench.hardening or "clusterctl's default"}}
     made = plot(bench, out)
     doc = {"meta": meta, "figures": F.items, "targets": T, "errors": bench.errors, "raw": bench.results,
            "plots": made}

@@ -9,6 +9,7 @@
 #   --only PHASES  comma-separated subset of steady,reload,bad-deploy,control
 #   --out DIR      where bench-results.json, bench-results.md and the plots go
 #                  (default tests/bench/results)
+#   --hardening H  the apps' hardening (default: clusterctl's, "default"; PM2 has none)
 #
 # Installs what it needs when missing (the packages below; PM2 7.x from npm into
 # tests/bench/.cache/, PM2_HOME there too, so ~/.pm2 is never touched), builds clusterctl
@@ -34,6 +35,16 @@ readonly MANAGER_STATE=$CACHE/manager
 log() { printf 'bench: %s\n' "$*" >&2; }
 
 [[ $EUID -eq 0 ]] || { log "run as root (the private systemd manager needs it)"; exit 2; }
+# clusterctl refuses an app that its default hardening (PrivateTmp=yes) would hide.
+case $TOP/ in
+/tmp/* | /var/tmp/*)
+	[[ " $* " == *" --hardening none "* ]] || {
+		log "$TOP is under /tmp, where the default hardening hides the test app from the instances;"
+		log "run from a checkout elsewhere, or pass --hardening none"
+		exit 2
+	}
+	;;
+esac
 
 install_tools() {
 	local entry missing=()
