@@ -28,18 +28,6 @@ bool unit_is_active(const UnitInfo *u) {
         return streq_ptr(u->active_state, "active") || streq_ptr(u->active_state, "reloading");
 }
 
-static int add_index(unsigned **list, size_t *n, unsigned k) {
-        for (size_t i = 0; i < *n; i++)
-                if ((*list)[i] == k)
-                        return 0;
-        unsigned *l = realloc(*list, sizeof(unsigned) * (*n + 1));
-        if (!l)
-                return -ENOMEM;
-        *list = l;
-        l[(*n)++] = k;
-        return 0;
-}
-
 static int compare_unsigned(const void *a, const void *b) {
         unsigned x = *(const unsigned *) a, y = *(const unsigned *) b;
         return x < y ? -1 : x > y;
@@ -74,7 +62,7 @@ int collect_status(Cluster *c, const char *app, AppStatus *ret) {
         if (r < 0)
                 return r;
         for (size_t i = 0; i < n_enabled; i++)
-                if ((r = add_index(&all, &n_all, enabled[i])) < 0)
+                if ((r = index_list_add(&all, &n_all, enabled[i])) < 0)
                         return r;
         r = cluster_loaded_units(c, app, &loaded);
         if (r < 0)
@@ -86,7 +74,7 @@ int collect_status(Cluster *c, const char *app, AppStatus *ret) {
                 if (!endswith(loaded[i], ".service") || strncmp(loaded[i], app, al) || loaded[i][al] != '@')
                         continue;
                 num = strndup(loaded[i] + al + 1, strlen(loaded[i]) - al - 1 - strlen(".service"));
-                if (num && safe_atou(num, &k) >= 0 && (r = add_index(&all, &n_all, k)) < 0)
+                if (num && safe_atou(num, &k) >= 0 && (r = index_list_add(&all, &n_all, k)) < 0)
                         return r;
         }
         if (n_all > 1)

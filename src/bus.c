@@ -33,20 +33,17 @@ static int connect_private(const char *socket_path, sd_bus **ret) {
 
 /* sd-bus gives a peer that never completes authentication 90 s; a manager answers at once, so
  * anything slower is not one we can work with. */
-static int wait_until_ready(sd_bus *bus) {
-        uint64_t deadline = now_usec() + CONNECT_TIMEOUT_USEC;
-        int r;
+static bool is_ready(void *bus) {
+        return sd_bus_is_ready(bus) != 0; /* an error ends the wait too; the next call reports it */
+}
 
-        while ((r = sd_bus_is_ready(bus)) == 0) {
-                r = sd_bus_process(bus, NULL);
-                if (r < 0)
-                        return r;
-                if (r > 0)
-                        continue;
-                r = bus_wait_until(bus, deadline);
-                if (r < 0)
-                        return r == -ETIME ? -ETIMEDOUT : r;
-        }
+static int wait_until_ready(sd_bus *bus) {
+        int r = bus_run_until(bus, now_usec() + CONNECT_TIMEOUT_USEC, is_ready, bus);
+        if (r == -ETIME)
+                return -ETIMEDOUT;
+        if (r < 0)
+                return r;
+        r = sd_bus_is_ready(bus);
         return r < 0 ? r : 0;
 }
 
@@ -226,6 +223,28 @@ int bus_wait_until(sd_bus *bus, uint64_t deadline_usec) {
         return 0;
 }
 
+int bus_run_until(sd_bus *bus, uint64_t deadline_usec, BusDoneFn done, void *userdata) {
+        int r;
+
+        while (!done || !done(userdata)) {
+                r = sd_bus_process(bus, NULL);
+                if (r < 0)
+                        return r;
+                if (r > 0)
+                        continue;
+                r = bus_wait_until(bus, deadline_usec);
+                if (r == -ETIME && !done)
+                        return 0;
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+static bool none_remaining(void *userdata) {
+        return *(size_t *) userdata == 0;
+}
+
 int bus_get_unit_infos(sd_bus *bus, char *const *units, UnitInfo **ret, uint64_t deadline_usec) {
         size_t n = strv_length(units), remaining = 0;
         UnitInfo *infos = calloc(n ? n : 1, sizeof(UnitInfo));
@@ -256,17 +275,7 @@ int bus_get_unit_infos(sd_bus *bus, char *const *units, UnitInfo **ret, uint64_t
                         goto finish;
                 remaining++;
         }
-        while (remaining > 0) {
-                r = sd_bus_process(bus, NULL);
-                if (r < 0)
-                        goto finish;
-                if (r > 0)
-                        continue;
-                r = bus_wait_until(bus, deadline_usec);
-                if (r < 0)
-                        goto finish;
-        }
-        r = 0;
+        r = bus_run_until(bus, deadline_usec, none_remaining, &remaining);
 finish:
         for (size_t i = 0; slots && i < n; i++)
                 sd_bus_slot_unref(slots[i]);

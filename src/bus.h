@@ -57,3 +57,9 @@ char *bus_error_message(const sd_bus_error *error, int r);
 
 /* Waits for the next message or the deadline. -ETIME at the deadline. */
 int bus_wait_until(sd_bus *bus, uint64_t deadline_usec);
+
+/* Dispatches the bus (replies, signals) until done(userdata) says so — 0 — or the deadline
+ * (monotonic µs) passes: -ETIME. With done NULL, until the deadline, then 0: how clusterctl
+ * waits without sleeping blind. */
+typedef bool (*BusDoneFn)(void *userdata);
+int bus_run_until(sd_bus *bus, uint64_t deadline_usec, BusDoneFn done, void *userdata);

@@ -178,7 +178,8 @@ int job_waiter_enqueue(JobWaiter *w, const char *method, const char *unit, const
         return 0;
 }
 
-static bool all_finished(const JobWaiter *w) {
+static bool all_finished(void *userdata) {
+        const JobWaiter *w = userdata;
         for (size_t i = 0; i < w->n_jobs; i++)
                 if (w->jobs[i].state == JOB_CALLING || w->jobs[i].state == JOB_RUNNING)
                         return false;
@@ -190,18 +191,7 @@ int job_waiter_wait(JobWaiter *w, uint64_t deadline_usec, JobFinishedFn on_finis
 
         w->on_finished = on_finished;
         w->userdata = userdata;
-        while (!all_finished(w)) {
-                r = sd_bus_process(w->bus, NULL);
-                if (r < 0)
-                        goto out;
-                if (r > 0)
-                        continue;
-                r = bus_wait_until(w->bus, deadline_usec);
-                if (r < 0)
-                        goto out;
-        }
-        r = 0;
-out:
+        r = bus_run_until(w->bus, deadline_usec, all_finished, w);
         w->on_finished = NULL;
         w->userdata = NULL;
         return r;

@@ -180,32 +180,13 @@ static int journal_instances(LogReader *r, const char *field, unsigned **list, s
                 return e;
         SD_JOURNAL_FOREACH_UNIQUE(r->j, data, len) {
                 int k = instance_of(r->q.app, r->app_len, (const char *) data + fl, len - fl);
-                bool seen = false;
                 if (!wanted(r, k))
                         continue;
-                for (size_t i = 0; i < *n; i++)
-                        seen = seen || (*list)[i] == (unsigned) k;
-                if (seen)
-                        continue;
-                unsigned *l = realloc(*list, sizeof(unsigned) * (*n + 1));
-                if (!l)
-                        return -ENOMEM;
-                *list = l;
-                l[(*n)++] = (unsigned) k;
+                e = index_list_add(list, n, (unsigned) k);
+                if (e < 0)
+                        return e;
         }
         sd_journal_restart_unique(r->j);
-        return 0;
-}
-
-static int add_instance(unsigned **list, size_t *n, unsigned k) {
-        for (size_t i = 0; i < *n; i++)
-                if ((*list)[i] == k)
-                        return 0;
-        unsigned *l = realloc(*list, sizeof(unsigned) * (*n + 1));
-        if (!l)
-                return -ENOMEM;
-        *list = l;
-        l[(*n)++] = k;
         return 0;
 }
 
@@ -219,7 +200,7 @@ static int add_query_matches(LogReader *r) {
 
         if (r->q.instances)
                 for (size_t i = 0; i < r->q.n_instances; i++) {
-                        if ((e = add_instance(&list, &n, r->q.instances[i])) < 0)
+                        if ((e = index_list_add(&list, &n, r->q.instances[i])) < 0)
                                 return e;
                 }
         else {
@@ -227,7 +208,7 @@ static int add_query_matches(LogReader *r) {
                     (e = journal_instances(r, "SYSLOG_IDENTIFIER", &list, &n)) < 0)
                         return e;
                 for (size_t i = 0; i < r->q.n_known; i++)
-                        if ((e = add_instance(&list, &n, r->q.known[i])) < 0)
+                        if ((e = index_list_add(&list, &n, r->q.known[i])) < 0)
                                 return e;
         }
         if (n == 0)

@@ -67,6 +67,18 @@ bool strv_contains(char *const *l, const char *s) {
         return false;
 }
 
+int index_list_add(unsigned **list, size_t *n, unsigned k) {
+        for (size_t i = 0; i < *n; i++)
+                if ((*list)[i] == k)
+                        return 0;
+        unsigned *l = realloc(*list, sizeof(unsigned) * (*n + 1));
+        if (!l)
+                return -ENOMEM;
+        *list = l;
+        l[(*n)++] = k;
+        return 0;
+}
+
 int buffer_append(Buffer *b, const char *s, size_t n) {
         if (b->len + n + 1 > b->size) {
                 size_t size = b->size ? b->size : 256;

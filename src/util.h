@@ -75,6 +75,9 @@ int strv_extend(char ***l, const char *value); /* copies value */
 char **strv_copy(char *const *l);
 bool strv_contains(char *const *l, const char *s);
 
+/* Appends k to a list of instance indices unless it is there already. */
+int index_list_add(unsigned **list, size_t *n, unsigned k);
+
 /* Growable string buffer, always NUL-terminated. */
 typedef struct Buffer {
         char *data;

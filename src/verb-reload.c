@@ -302,20 +302,7 @@ static int pending_instances(Reload *r, unsigned **ret, size_t *ret_n) {
 
 /* Processes bus traffic until the deadline: how we wait without sleeping blind. */
 static int wait_on_bus(Reload *r, double seconds) {
-        uint64_t deadline = now_usec() + (uint64_t) (seconds * 1e6);
-        int e;
-        for (;;) {
-                e = sd_bus_process(r->c->bus, NULL);
-                if (e < 0)
-                        return e;
-                if (e > 0)
-                        continue;
-                e = bus_wait_until(r->c->bus, deadline);
-                if (e == -ETIME)
-                        return 0;
-                if (e < 0)
-                        return e;
-        }
+        return bus_run_until(r->c->bus, now_usec() + (uint64_t) (seconds * 1e6), NULL, NULL);
 }
 
 static int add_moved(Reload *r, unsigned k) {

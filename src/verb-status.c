@@ -88,9 +88,8 @@ static int collect_sampled(Cluster *c, const char *app, AppStatus *ret) {
         t0 = now_usec();
         if ((r = collect_status(c, app, &first)) < 0)
                 return r;
-        uint64_t until = t0 + (uint64_t) (arg_cpu_sample * 1e6);
-        while (bus_wait_until(c->bus, until) != -ETIME)
-                (void) sd_bus_process(c->bus, NULL);
+        if ((r = bus_run_until(c->bus, t0 + (uint64_t) (arg_cpu_sample * 1e6), NULL, NULL)) < 0)
+                return r;
         t1 = now_usec();
         if ((r = collect_status(c, app, ret)) < 0)
                 return r;
