@@ -9,7 +9,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 STATE=${CLUSTERCTL_DEMO_STATE:-/tmp/clusterctl-demo}
-CONF=$ROOT/examples/node/web.conf
+# The app runs sandboxed (PrivateTmp=, ProtectHome=): it is installed where the sandbox lets it
+# see, wherever this checkout lives.
+APP_DIR=/var/lib/clusterctl-demo
+CONF=$APP_DIR/web.conf
 cc() { "$ROOT/build/clusterctl" --user "$@"; }
 step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }
 
@@ -25,6 +28,7 @@ if [[ ${1:-} == stop ]]; then
 		export XDG_RUNTIME_DIR XDG_CONFIG_HOME
 	fi
 	cc delete web || true
+	rm -rf "$APP_DIR"
 	$private_manager && tests/lib/manager.sh stop "$STATE"
 	exit 0
 fi
@@ -41,7 +45,10 @@ if $private_manager; then
 	export XDG_RUNTIME_DIR XDG_CONFIG_HOME
 fi
 
-step clusterctl --user start examples/node/web.conf
+mkdir -p "$APP_DIR"
+cp examples/node/server.js examples/node/web.conf "$APP_DIR/"
+
+step clusterctl --user start $CONF
 cc start "$CONF"
 
 step 'for i in 1 2 3 4 5 6; do curl -s 127.0.0.1:3000; done'
