@@ -234,11 +234,10 @@ void app_generate(const uint8_t *data, size_t size, App *ret, GenInfo *ret_info)
                                 if (info.raw || (value_check(v) >= 0 && user_name_is_valid(v)))
                                         set(field, v);
                         } else if (streq(r->key, "env")) {
-                                _cleanup_free_ char *n = xstrdup(v);
-                                char *eq = strchr(n, '=');
-                                const char *value = eq ? eq + 1 : "";
-                                if (eq)
-                                        *eq = 0;
+                                const char *eq = strchr(v, '='), *value = eq ? eq + 1 : "";
+                                _cleanup_free_ char *n = eq ? strndup(v, (size_t) (eq - v)) : xstrdup(v);
+                                if (!n)
+                                        abort();
                                 if (r->count > 1) { /* repeated records need distinct names */
                                         char *numbered = NULL;
                                         asprintf_safe(&numbered, "%s_%zu", n, c);
