@@ -9,6 +9,7 @@
 
 #include "app-status.h"
 #include "diff.h"
+#include "instances.h"
 #include "output.h"
 #include "rollout.h"
 #include "unitfs.h"
@@ -533,6 +534,11 @@ static int do_reload(Reload *r) {
         r->count = enabled[n_enabled - 1] + 1;
 
         if (r->config) {
+                unsigned configured = instance_spec_resolve(&r->config->instances, usable_cpus());
+                if (configured != r->count && !arg_quiet && r->style != PROGRESS_JSON)
+                        log_info("%s: the config says %u instance%s, %u are enabled; reload keeps the count "
+                                 "('clusterctl scale %s %u' changes it)",
+                                 r->app, configured, configured == 1 ? "" : "s", r->count, r->app, configured);
                 e = cluster_plan_units(r->c, r->config, r->count, arg_force, &r->plan, &error);
                 if (e < 0) {
                         log_error("%s: %s", r->app, error ? error : strerror(-e));
