@@ -226,7 +226,7 @@ TEST(value_checks) {
         ASSERT_TRUE(sd_check_exec_path("/opt/it's/x") != NULL);
         ASSERT_TRUE(sd_check_exec_path("/opt/a\\b") != NULL);
         ASSERT_TRUE(sd_check_exec_path("/") != NULL);
-        _cleanup_free_ char *long_component = concat("/opt/", repeat_string("x", 256), NULL);
+        _cleanup_free_ char *x256 = repeat_string("x", 256), *long_component = concat("/opt/", x256, NULL);
         ASSERT_TRUE(sd_check_exec_path(long_component) != NULL);
         ASSERT_TRUE(sd_check_absolute_path(long_component) != NULL);
 
@@ -335,8 +335,8 @@ TEST(systemd_agrees_on_refusals) {
                                     "Executable path specifies a directory"));
         CHECK(check_systemd_refuses("dotdot.service", "[Service]\nExecStart=/bin/true\nWorkingDirectory=/srv/../a\n", true,
                                     "is not normalized"));
-        _cleanup_free_ char *long_wd = concat("[Service]\nExecStart=/bin/true\nWorkingDirectory=/srv/",
-                                              repeat_string("x", 256), "\n", NULL);
+        _cleanup_free_ char *x256 = repeat_string("x", 256),
+                            *long_wd = concat("[Service]\nExecStart=/bin/true\nWorkingDirectory=/srv/", x256, "\n", NULL);
         CHECK(check_systemd_refuses("longwd.service", long_wd, true, "invalid length"));
         CHECK(check_systemd_refuses("uid.service", "[Service]\nExecStart=/bin/true\nUser=007\n", false,
                                     "Invalid user/group name or numeric ID"));
@@ -346,8 +346,8 @@ TEST(systemd_agrees_on_refusals) {
                                     "out of range"));
         CHECK(check_systemd_refuses("mem2.service", "[Service]\nExecStart=/bin/true\nMemoryMax=16777216T\n", true,
                                     "Invalid memory limit"));
-        _cleanup_free_ char *long_line = concat("[Service]\nExecStart=/bin/true \"", repeat_string("a", SD_LONG_LINE_MAX), "\"\n",
-                                                NULL);
+        _cleanup_free_ char *a_mib = repeat_string("a", SD_LONG_LINE_MAX),
+                            *long_line = concat("[Service]\nExecStart=/bin/true \"", a_mib, "\"\n", NULL);
         CHECK(check_systemd_refuses("long.service", long_line, true, "No buffer space"));
 }
 
