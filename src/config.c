@@ -248,6 +248,14 @@ static int absolute_path(Parser *p, const config_setting_t *s, const char *path,
                 free(abs);
                 return fail_at(p, s, "%s: path is too long (at most %d bytes)", setting_label(s), PATH_MAX - 1);
         }
+        for (const char *c = abs; *c;) {
+                size_t len = strcspn(++c, "/");
+                if (len > NAME_MAX) {
+                        free(abs);
+                        return fail_at(p, s, "%s: a path component is longer than %d bytes", setting_label(s), NAME_MAX);
+                }
+                c += len;
+        }
         char *escaped = NULL;
         r = escape_raw(abs, &escaped);
         free(escaped);
@@ -314,10 +322,22 @@ static int get_argv(Parser *p, const config_setting_t *s, char ***ret) {
         return 0;
 }
 
+#define EXEC_LENGTH_MAX (256 * 1024) /* systemd reads no unit line over 1 MiB; quoting can double it */
+
 static int parse_exec(Parser *p, const config_setting_t *s, App *app) {
         strv_free(app->argv);
         app->argv = NULL;
         return get_argv(p, s, &app->argv);
+}
+
+static int check_exec_length(Parser *p, const config_setting_t *s, const App *app) {
+        size_t total = 0;
+        for (size_t i = 0; app->argv && app->argv[i]; i++)
+                total += strlen(app->argv[i]) + 1;
+        if (total > EXEC_LENGTH_MAX)
+                return fail_at(p, s, "%s: the command line is %zu bytes, more than %d", setting_label(s), total,
+                               EXEC_LENGTH_MAX);
+        return 0;
 }
 
 static int parse_cwd(Parser *p, const config_setting_t *s, App *app) {
@@ -598,6 +618,12 @@ static int parse_memory_max(Parser *p, const config_setting_t *s, App *app) {
                 size_t digits = strspn(v, "0123456789");
                 bool ok = streq(v, "infinity") ||
                           (digits > 0 && digits < 16 && (v[digits] == 0 || (strchr("KMGT", v[digits]) && !v[digits + 1])));
+                if (ok && !streq(v, "infinity")) {
+                        /* In bytes, it must be above 0 and fit 64 bits, or systemd drops the limit. */
+                        unsigned long long n = strtoull(v, NULL, 10);
+                        unsigned shift = v[digits] ? 10 * (unsigned) (strchr("KMGT", v[digits]) - "KMGT" + 1) : 0;
+                        ok = n > 0 && n <= (UINT64_MAX >> shift);
+                }
                 if (!ok)
                         return fail_at(p, s, "memory_max: '%s' is not a size (bytes, or a number with K, M, G or T)", v);
         }
@@ -763,16 +789,13 @@ static int resolve_argv0(Parser *p, const config_setting_t *s, App *app) {
 
         if (!*cmd)
                 return fail_at(p, s, "%s: the command is empty", setting_label(s));
-        if (cmd[0] == '/') {
-                r = absolute_path(p, s, cmd, NULL, &resolved);
-                if (r < 0)
-                        return r;
-                free(app->argv[0]);
-                app->argv[0] = resolved;
-                return 0;
-        }
+        /* systemd runs no executable whose name has quotes or backslashes, and substitutes $VAR
+         * even in the path the process sees as argv[0]. */
+        if (strpbrk(cmd, "\"'\\$"))
+                return fail_at(p, s, "%s: the command '%s' has a quote, backslash or '$' in its path, which "
+                               "systemd cannot run as written; rename it or use a symlink", setting_label(s), cmd);
         if (strchr(cmd, '/')) {
-                r = absolute_path(p, s, cmd, app->cwd, &resolved);
+                r = absolute_path(p, s, cmd, app->cwd, &resolved); /* cwd is ignored for an absolute cmd */
                 if (r < 0)
                         return r;
         } else {
@@ -785,6 +808,9 @@ static int resolve_argv0(Parser *p, const config_setting_t *s, App *app) {
         }
         free(app->argv[0]);
         app->argv[0] = resolved;
+        struct stat st;
+        if (streq(resolved, "/") || endswith(resolved, "/") || (stat(resolved, &st) == 0 && S_ISDIR(st.st_mode)))
+                return fail_at(p, s, "%s: '%s' is a directory, not a command", setting_label(s), resolved);
         return 0;
 }
 
@@ -798,6 +824,8 @@ static int build_argv(Parser *p, const config_setting_t *group, const ScriptKeys
                 if (r < 0)
                         return r;
                 r = resolve_argv0(p, k->exec, app);
+                if (r >= 0)
+                        r = check_exec_length(p, k->exec, app);
                 return r < 0 ? r : check_not_hidden(p, k->exec, app, app->argv[0]);
         }
         if (!k->script) {
@@ -850,6 +878,8 @@ static int build_argv(Parser *p, const config_setting_t *group, const ScriptKeys
                         return r;
         const config_setting_t *argv0_key = interpreter ? (k->interpreter ? k->interpreter : k->script) : k->script;
         r = resolve_argv0(p, argv0_key, app);
+        if (r >= 0)
+                r = check_exec_length(p, k->args ? k->args : argv0_key, app);
         return r < 0 ? r : check_not_hidden(p, argv0_key, app, app->argv[0]);
 }
 
@@ -946,8 +976,14 @@ static int parse_app(Parser *p, const config_setting_t *group, App *ret) {
                 if (!found)
                         return fail_at(p, s, "unknown key '%s'", key);
         }
-        if (!app.cwd && !(app.cwd = strdup(p->dir)))
-                return -ENOMEM;
+        if (!app.cwd) {
+                _cleanup_free_ char *escaped = NULL;
+                if (escape_raw(p->dir, &escaped) < 0)
+                        return fail_at(p, group, "cwd: the config's directory '%s' cannot be a working directory in "
+                                       "a unit (leading/trailing space or backslash); set cwd", p->dir);
+                if (!(app.cwd = strdup(p->dir)))
+                        return -ENOMEM;
+        }
         r = build_argv(p, group, &script, &app);
         if (r < 0)
                 return r;
@@ -1030,6 +1066,11 @@ static int config_load(const char *text, const char *path, AppList *ret, ConfigE
                 if (!getcwd(cwd, sizeof(cwd)) || asprintf(&abs, "%s/%s", cwd, path) < 0)
                         return -ENOMEM;
         }
+        _cleanup_free_ char *normalized = NULL;
+        if (path_normalize(abs, &normalized) < 0)
+                return -ENOMEM;
+        free(abs);
+        abs = TAKE_PTR(normalized);
         if (!(dir_buf = strdup(abs)))
                 return -ENOMEM;
         p.path = abs;

@@ -109,8 +109,9 @@ int unified_diff(const char *a_name, const char *a, const char *b_name, const ch
                         a_count += edits[k].op != '+';
                         b_count += edits[k].op != '-';
                 }
-                buffer_printf(&out, "@@ -%zu,%zu +%zu,%zu @@\n", edits[start].a_line + 1, a_count,
-                              edits[start].b_line + 1, b_count);
+                /* An empty side is numbered by the line before it, as diff -u does ("-0,0"). */
+                buffer_printf(&out, "@@ -%zu,%zu +%zu,%zu @@\n", edits[start].a_line + (a_count ? 1 : 0), a_count,
+                              edits[start].b_line + (b_count ? 1 : 0), b_count);
                 for (size_t k = start; k < end; k++)
                         buffer_printf(&out, "%c%s\n", edits[k].op, edits[k].line);
                 e = end;

@@ -40,6 +40,12 @@ bool user_name_is_valid(const char *name) {
 
         if (n == 0 || n > 32 || name[0] == '-' || strspn(name, ".") == n)
                 return false;
+        /* All digits: a numeric ID, which systemd takes only without leading zeros and below
+         * 2^32-1, and never 65535 (the 16-bit "nobody" sentinel). */
+        if (strspn(name, "0123456789") == n) {
+                unsigned long long id = strtoull(name, NULL, 10);
+                return (n == 1 || name[0] != '0') && n <= 10 && id < 4294967295ULL && id != 65535;
+        }
         for (size_t i = 0; i < n; i++) {
                 char c = name[i];
                 if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
@@ -76,6 +82,9 @@ bool utf8_is_valid(const char *s) {
                 /* Overlong forms, surrogates and values past Unicode are not UTF-8. */
                 if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
                     (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+                        return false;
+                /* Noncharacters: valid UTF-8, but systemd refuses a unit file holding one. */
+                if ((cp >= 0xFDD0 && cp <= 0xFDEF) || (cp & 0xFFFE) == 0xFFFE)
                         return false;
                 p += len;
         }

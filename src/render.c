@@ -514,7 +514,8 @@ int app_from_marker(const char *service_text, App *ret) {
                             *increment = marker_get(service_text, "IncrementVar");
         App app = {};
 
-        if (!name || !config)
+        /* The name becomes file names in the unit directory: it must be an app name, nothing else. */
+        if (!name || !config || !app_name_is_valid(name))
                 return -EBADMSG;
         if (increment) {
                 char *colon = strrchr(increment, ':');
@@ -524,7 +525,8 @@ int app_from_marker(const char *service_text, App *ret) {
                 *colon = 0;
                 errno = 0;
                 app.increment_base = strtol(colon + 1, &end, 10);
-                if (errno || *end || !colon[1] || !env_name_is_valid(increment))
+                if (errno || *end || !colon[1] || !env_name_is_valid(increment) || app.increment_base < 0 ||
+                    app.increment_base > 1000000000)
                         return -EBADMSG;
                 app.increment_var = TAKE_PTR(increment);
         }

@@ -67,9 +67,22 @@ char *rollout_state_format(const RolloutState *s) {
         return text;
 }
 
+/* Exactly "units=<16 hex>\nsince=<decimal>\n" (the final newline optional): anything else is
+ * not a state this program wrote, and resuming from it could skip instances. */
 int rollout_state_parse(const char *text, RolloutState *ret) {
         RolloutState s = {};
-        if (sscanf(text, "units=%16" SCNx64 "\nsince=%" SCNu64, &s.units_hash, &s.since_usec) != 2 || s.since_usec == 0)
+        const char *p = text;
+        char *end;
+
+        if (!startswith(p, "units=") || strspn(p + 6, "0123456789abcdef") != 16 || p[22] != '\n')
+                return -EBADMSG;
+        s.units_hash = strtoull(p + 6, NULL, 16);
+        p += 23;
+        if (!startswith(p, "since=") || !(p[6] >= '0' && p[6] <= '9'))
+                return -EBADMSG;
+        errno = 0;
+        s.since_usec = strtoull(p + 6, &end, 10);
+        if (errno || s.since_usec == 0 || !(*end == 0 || (end[0] == '\n' && end[1] == 0)))
                 return -EBADMSG;
         *ret = s;
         return 0;

@@ -1,6 +1,7 @@
 /* Small helpers shared by every module. */
 #include "util.h"
 
+#include <ctype.h>
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
@@ -125,7 +126,7 @@ int safe_atou(const char *s, unsigned *ret) {
         char *end;
         unsigned long v;
 
-        if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
+        if (!s || !*s || *s == '-' || *s == '+' || isspace((unsigned char) *s))
                 return -EINVAL;
         errno = 0;
         v = strtoul(s, &end, 10);
@@ -141,7 +142,7 @@ int safe_atoi(const char *s, int *ret) {
         char *end;
         long v;
 
-        if (!s || !*s || *s == ' ')
+        if (!s || !*s || isspace((unsigned char) *s))
                 return -EINVAL;
         errno = 0;
         v = strtol(s, &end, 10);

@@ -289,15 +289,9 @@ TEST(diff_to_empty) {
         CHECK(check_diff_full(a, "", 1, false));
 }
 
-/* KNOWN BUG (src/diff.c, unified_diff): a hunk with no lines on one side names line 0 there, as
- * diff -u does ("@@ -0,0 +1,3 @@" for a new file, "@@ -1,3 +0,0 @@" for an emptied one);
- * unified_diff prints "-1,0" / "+1,0" (the line after, not before, the empty range), so the
- * dry-run diff of a new unit is not the one diff -u gives. GNU patch and git apply accept it
- * anyway. Reported; skipped unless CLUSTERCTL_TEST_KNOWN_BUGS=1. */
+/* A hunk with no lines on one side names the line before the empty range, as diff -u does
+ * ("@@ -0,0 +1,3 @@" for a new file, "@@ -1,3 +0,0 @@" for an emptied one). */
 TEST(diff_empty_side_hunk_header) {
-        const char *known = getenv("CLUSTERCTL_TEST_KNOWN_BUGS");
-        if (!known || strcmp(known, "1") != 0)
-                SKIP("known bug in unified_diff (empty-range hunk header); set CLUSTERCTL_TEST_KNOWN_BUGS=1 to run");
         _cleanup_free_ char *text = numbered(3, NULL);
         CHECK(check_diff("", text, 1));
         CHECK(check_diff(text, "", 1));

@@ -89,7 +89,11 @@ TEST(utf8_is_valid) {
         ASSERT_TRUE(utf8_is_valid("\xc3\xa9"));             /* é */
         ASSERT_TRUE(utf8_is_valid("\xe2\x82\xac"));         /* € */
         ASSERT_TRUE(utf8_is_valid("\xf0\x9f\x98\x80"));     /* 😀 */
-        ASSERT_TRUE(utf8_is_valid("\xf4\x8f\xbf\xbf"));     /* U+10FFFF, the last code point */
+        ASSERT_TRUE(utf8_is_valid("\xf4\x8f\xbf\xbd"));     /* U+10FFFD, the last code point that is a character */
+        /* Noncharacters are valid UTF-8 but systemd refuses a unit file holding one. */
+        ASSERT_FALSE(utf8_is_valid("\xf4\x8f\xbf\xbf"));    /* U+10FFFF */
+        ASSERT_FALSE(utf8_is_valid("x\xef\xbf\xbey"));      /* U+FFFE */
+        ASSERT_FALSE(utf8_is_valid("\xef\xb7\x90"));        /* U+FDD0 */
         ASSERT_TRUE(utf8_is_valid("\xed\x9f\xbf"));         /* U+D7FF, just below the surrogates */
         ASSERT_TRUE(utf8_is_valid("\xee\x80\x80"));         /* U+E000, just above */
 
