@@ -116,6 +116,12 @@ def wrk(port, seconds, keepalive):
     return res
 
 
+def warm_up(port, seconds=2):
+    """Fresh Node processes serve slowly until V8 has compiled the hot paths: load them
+    first, so what follows measures the supervisors rather than the JIT."""
+    wrk(port, seconds, keepalive=False)
+
+
 class Loadgen:
     """loadgen in the background (a new connection per request), with a per-request timeline.
     Time 0 of the timeline is (within a millisecond or so) self.t0 on our monotonic clock."""
@@ -375,7 +381,7 @@ class Bench:
                 app = self.app(system, n)
                 try:
                     app.start()
-                    wrk(app.port, 1, keepalive=False)  # warm-up, not counted
+                    warm_up(app.port, 1)
                     close = wrk(app.port, self.steady_s, keepalive=False)
                     keep = wrk(app.port, self.steady_s, keepalive=True)
                     self.record("steady", system, rnd, n=str(n), instances=self.instances_resolved(app),
@@ -441,6 +447,7 @@ class Bench:
                 app = self.app(system, n)
                 try:
                     app.start()
+                    warm_up(app.port)
                     self.reload_under_load(app, f"reload-{system}-{n}", "reload", rnd, n,
                                            grace=None if system == "pm2" else 0.5)
                     if system != "pm2":
@@ -456,6 +463,7 @@ class Bench:
             app = self.app(system, 4)
             try:
                 app.start()
+                warm_up(app.port)
                 app.flags = "--fail-before-ready"
                 app.write_config()
                 lg = Loadgen(self, app.port, f"bad-{system}")

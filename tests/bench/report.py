@@ -374,15 +374,16 @@ def plot(bench, out_dir):
         gp = [f'set terminal pngcairo size 1100,{220 * len(panels) + 60} font "sans,10"',
               f'set output "{out_dir / "bad-deploy.png"}"',
               f"set multiplot layout {len(panels)},1 title "
-              f'"Bad deploy under load: requests per second, ok and failed (per 100 ms; shaded: the reload command)"',
-              f"set xrange [-1:{xmax:.2f}]", "set yrange [0:*]", 'set ylabel "requests/s"', "set grid ytics",
-              "set key top right"]
+              f'"Bad deploy under load (4 instances; per 100 ms; shaded: the reload command)"',
+              f"set xrange [-1:{xmax:.2f}]", "set yrange [0:*]", 'set ylabel "ok requests/s"', "set grid ytics",
+              "set y2range [0:*]", 'set y2label "failed / 100 ms"', "set y2tics", "set ytics nomirror",
+              "set key bottom left"]
         for s, dat, end, _ in panels:
             gp += ["unset object", f"set object 1 rect from 0,graph 0 to {end:.3f},graph 1 fc rgb '#eeeeee' behind",
                    f'set title "{SYSTEM_NAMES[s]}"',
                    'set xlabel "seconds since the reload command started"' if s == panels[-1][0] else "unset xlabel",
                    f'plot "{dat}" u 1:5 w steps lw 1.5 lc rgb "#27ae60" t "ok", '
-                   f'"{dat}" u 1:($4*10) w steps lw 1.5 lc rgb "#c0392b" t "failed"']
+                   f'"{dat}" u 1:4 axes x1y2 w steps lw 1.5 lc rgb "#c0392b" t "failed"']
         gp.append("unset multiplot")
         (bench.work / "bad.gp").write_text("\n".join(gp) + "\n")
         subprocess.run(["gnuplot", str(bench.work / "bad.gp")], check=True)
