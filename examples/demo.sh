@@ -33,8 +33,7 @@ if [[ ${1:-} == stop ]]; then
 	exit 0
 fi
 
-tests/deps.sh
-command -v node >/dev/null || { [[ $(id -u) -eq 0 ]] && DEBIAN_FRONTEND=noninteractive apt-get install -y -q nodejs; }
+tests/deps.sh --demo
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j"$(nproc)" >/dev/null
 

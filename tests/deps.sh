@@ -1,18 +1,25 @@
 #!/usr/bin/env bash
 # Installs what building and testing clusterctl needs, when something is missing (Debian/Ubuntu,
 # as root). The list is the one place these packages are named; .ci/run uses it too.
+#   tests/deps.sh          everything the test suite needs
+#   tests/deps.sh --demo   only what examples/demo.sh needs: the build, systemd, node, curl
 set -euo pipefail
 
-PACKAGES=(
+DEMO_PACKAGES=(
 	cmake gcc make pkg-config    # build
 	libsystemd-dev libconfig-dev # the two libraries clusterctl links
-	systemd dbus-user-session    # the private manager the integration tests run
-	curl python3 procps tmux     # test helpers
+	systemd dbus-user-session    # the private manager
+	nodejs curl python3          # the Node example, and talking to it
+)
+PACKAGES=(
+	"${DEMO_PACKAGES[@]}"
+	procps tmux                  # test helpers
 	build-essential debhelper rpm lintian      # packaging: dpkg-buildpackage, rpmbuild (tests/package)
-	groff-base man-db bash-completion zsh nodejs # packaging: man pages, completion, the Node example
+	groff-base man-db bash-completion zsh # packaging: man pages, completion
 	clang libclang-rt-14-dev     # the fuzz targets: clang's libFuzzer, ASan, UBSan (tests/fuzz)
 )
 
+[[ ${1:-} == --demo ]] && PACKAGES=("${DEMO_PACKAGES[@]}")
 missing=()
 for p in "${PACKAGES[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -23,5 +30,5 @@ if [[ $(id -u) -ne 0 ]]; then
 	echo "missing packages: ${missing[*]}; install them (as root): apt-get install ${missing[*]}" >&2
 	exit 1
 fi
-[[ ${1:-} == --update ]] && apt-get update -q
+apt-get update -q
 DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
