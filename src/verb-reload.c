@@ -414,14 +414,23 @@ static int run_batches(Reload *r, const unsigned *indices, size_t n, bool stop_o
 }
 
 /* Stops instances that failed, so a broken version does not crash-loop: the others serve. */
+/* With a socket per instance (reuseport) the failed instance's socket goes too: the kernel would
+ * keep hashing connections into its backlog, where nobody accepts them. */
 static void stop_failed(Reload *r, const unsigned *failed, size_t n) {
         _cleanup_strv_free_ char **units = instance_units(r->app, failed, n, ".service");
-        if (!units)
+        _cleanup_free_ char *socket_template = NULL, *text = NULL;
+
+        if (!units || asprintf_safe(&socket_template, "%s@.socket", r->app) < 0)
                 return;
+        bool own_sockets = unitfs_read(r->c->unit_dir, socket_template, &text) >= 0;
+        _cleanup_strv_free_ char **sockets = own_sockets ? instance_units(r->app, failed, n, ".socket") : NULL;
+        for (size_t i = 0; sockets && sockets[i]; i++)
+                if (strv_extend(&units, sockets[i]) < 0)
+                        return;
         (void) run_jobs_and_report(r->c, "StopUnit", units, "stopping");
         for (size_t i = 0; i < n; i++)
-                log_info("    %s is stopped, not left restarting; 'clusterctl reload %s' after a fix starts it again",
-                         units[i], r->app);
+                log_info("    %s is stopped%s, not left restarting; 'clusterctl reload %s' after a fix starts it again",
+                         units[i], own_sockets ? " with its socket" : "", r->app);
 }
 
 /* Counts of instances on the new version (moved and ok) and the old one (never restarted). */

@@ -40,6 +40,14 @@ expect_contains "READY timeout: the reason" "$WORK/stderr" "timeout"
 bad_deploy badcrash 18183 "crash after READY" "--crash-after 0.2" 8 'rollout = { grace = 1.0; };'
 expect_contains "crash after READY: the reason" "$WORK/stderr" "did not stay up"
 
+# With a socket per instance, the failed instance's socket is stopped too: otherwise the kernel
+# keeps hashing connections into a backlog nobody accepts from, and those clients hang.
+bad_deploy badreuse 18186 "reuseport, exit before READY" "--fail-before-ready" 8 'socket_mode = "reuseport";'
+expect_eq "reuseport: the failed instance's socket is stopped" "$(unit_prop badreuse@0.socket ActiveState)" inactive
+expect_eq "reuseport: the others' sockets listen" "$(unit_prop badreuse@1.socket ActiveState)" active
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(d["failures"].get("read_timeout", 0) != 0)' "$WORK/load.json" &&
+	pass "reuseport: no client waited on the dead instance's backlog" || fail "no read timeouts" "$(cat "$WORK/load.json")"
+
 # Rollback: every instance ends on the old version, the old units are back on disk.
 conf=$(write_config rollback 18184 'instances = 4;' 'env = { APP_VERSION = "v1"; };' 'rollout = { on_failure = "rollback"; };')
 expect_exit 0 "rollback: start v1" start_app rollback "$conf"
