@@ -13,7 +13,6 @@ Systems: "ccs" clusterctl with socket_mode = "shared", "ccr" with "reuseport", "
 import argparse
 import json
 import os
-import platform
 import re
 import shlex
 import signal
@@ -557,8 +556,11 @@ class Bench:
         if self.pm2_used or (self.pm2_home / "pm2.pid").exists():
             run([self.pm2, "kill"], env=self.pm2_env, check=False, timeout=60)
             pid = self.god_pid()
-            if pid and rss_kb(pid) is not None:
-                os.kill(pid, signal.SIGKILL)
+            try:  # a stale pid file must not name someone else's process
+                if pid and str(self.pm2_home).encode() in Path(f"/proc/{pid}/cmdline").read_bytes():
+                    os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
         # PM2's workers carry PM2_HOME in their environment: none may outlive us.
         needle = f"PM2_HOME={self.pm2_home}".encode() + b"\0"
         for p in Path("/proc").glob("[0-9]*"):

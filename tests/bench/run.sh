@@ -78,7 +78,10 @@ cleanup() {
 		PM2_HOME=$PM2_HOME_DIR timeout 20 "$PM2_BIN" kill >/dev/null 2>&1 || true
 		local pid
 		pid=$(cat "$PM2_HOME_DIR/pm2.pid" 2>/dev/null || true)
-		[[ -n $pid ]] && kill -KILL "$pid" 2>/dev/null || true
+		# Only if it is still our daemon ("PM2 vX: God Daemon (PM2_HOME)"), not a reused pid.
+		if [[ -n $pid ]] && grep -qF "$PM2_HOME_DIR" "/proc/$pid/cmdline" 2>/dev/null; then
+			kill -KILL "$pid" 2>/dev/null || true
+		fi
 	fi
 	"$TOP/tests/lib/manager.sh" stop "$MANAGER_STATE" >/dev/null 2>&1 || true
 }
