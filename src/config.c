@@ -176,7 +176,7 @@ static const char *setting_label(const config_setting_t *s) {
 }
 
 static int get_string(Parser *p, const config_setting_t *s, const char **ret) {
-        const char *v;
+        const char *v = NULL;
         int r;
 
         if (config_setting_type(s) != CONFIG_TYPE_STRING)
@@ -191,7 +191,7 @@ static int get_string(Parser *p, const config_setting_t *s, const char **ret) {
 }
 
 static int dup_string(Parser *p, const config_setting_t *s, char **ret) {
-        const char *v;
+        const char *v = NULL;
         int r = get_string(p, s, &v);
         if (r < 0)
                 return r;
@@ -269,7 +269,7 @@ static int absolute_path(Parser *p, const config_setting_t *s, const char *path,
 }
 
 static int parse_name(Parser *p, const config_setting_t *s, App *app) {
-        const char *v;
+        const char *v = NULL;
         int r = get_string(p, s, &v);
         if (r < 0)
                 return r;
@@ -287,7 +287,7 @@ static int get_argv(Parser *p, const config_setting_t *s, char ***ret) {
         int r;
 
         if (config_setting_type(s) == CONFIG_TYPE_STRING) {
-                const char *v;
+                const char *v = NULL;
                 r = get_string(p, s, &v);
                 if (r < 0)
                         return r;
@@ -341,7 +341,7 @@ static int check_exec_length(Parser *p, const config_setting_t *s, const App *ap
 }
 
 static int parse_cwd(Parser *p, const config_setting_t *s, App *app) {
-        const char *v;
+        const char *v = NULL;
         int r = get_string(p, s, &v);
         if (r < 0)
                 return r;
@@ -351,7 +351,7 @@ static int parse_cwd(Parser *p, const config_setting_t *s, App *app) {
 }
 
 static int parse_user_or_group(Parser *p, const config_setting_t *s, char **field) {
-        const char *v;
+        const char *v = NULL;
         int r = get_string(p, s, &v);
         if (r < 0)
                 return r;
@@ -416,7 +416,7 @@ static int parse_env(Parser *p, const config_setting_t *s, App *app) {
 }
 
 static int parse_env_file(Parser *p, const config_setting_t *s, App *app) {
-        const char *v;
+        const char *v = NULL;
         int r = get_string(p, s, &v);
         if (r < 0)
                 return r;
@@ -455,7 +455,7 @@ static int parse_instances(Parser *p, const config_setting_t *s, App *app) {
 }
 
 static int parse_env_name_setting(Parser *p, const config_setting_t *s, char **field) {
-        const char *v;
+        const char *v = NULL;
         int r = get_string(p, s, &v);
         if (r < 0)
                 return r;
@@ -473,7 +473,7 @@ static int parse_increment_var(Parser *p, const config_setting_t *s, App *app) {
 }
 
 static int add_listen(Parser *p, const config_setting_t *s, App *app) {
-        const char *v;
+        const char *v = NULL;
         char *normalized = NULL;
         int r = get_string(p, s, &v);
         if (r < 0)
@@ -517,7 +517,7 @@ static int parse_listen(Parser *p, const config_setting_t *s, App *app) {
 }
 
 static int parse_enum(Parser *p, const config_setting_t *s, const char *const *table, size_t n, int *ret) {
-        const char *v;
+        const char *v = NULL;
         int r = get_string(p, s, &v);
         if (r < 0)
                 return r;
@@ -560,7 +560,7 @@ static int parse_ready_timeout(Parser *p, const config_setting_t *s, App *app) {
 }
 
 static int parse_kill_signal(Parser *p, const config_setting_t *s, App *app) {
-        const char *v;
+        const char *v = NULL;
         char buf[16];
         int r = get_string(p, s, &v);
         if (r < 0)
@@ -579,7 +579,7 @@ static int parse_kill_timeout(Parser *p, const config_setting_t *s, App *app) {
 }
 
 static int parse_restart(Parser *p, const config_setting_t *s, App *app) {
-        const char *v;
+        const char *v = NULL;
         int r;
 
         if (config_setting_type(s) == CONFIG_TYPE_BOOL) /* PM2's autorestart = true/false */
@@ -602,7 +602,7 @@ static int parse_restart_delay(Parser *p, const config_setting_t *s, App *app) {
 
 static int parse_memory_max(Parser *p, const config_setting_t *s, App *app) {
         char buf[32];
-        const char *v;
+        const char *v = NULL;
         int r;
 
         if (config_setting_type(s) == CONFIG_TYPE_INT || config_setting_type(s) == CONFIG_TYPE_INT64) {
