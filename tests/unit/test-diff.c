@@ -29,22 +29,6 @@ static int run(char *const *argv, const char *out_path) {
         return WEXITSTATUS(status);
 }
 
-static char *read_file(const char *path) {
-        _cleanup_fclose_ FILE *f = fopen(path, "re");
-        Buffer b = {};
-        char buf[4096];
-        size_t n;
-
-        if (!f)
-                return NULL;
-        while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-                if (buffer_append(&b, buf, n) < 0)
-                        abort();
-        if (!b.data && !(b.data = strdup("")))
-                abort();
-        return buffer_steal(&b);
-}
-
 /* "@@ -3,1 +3,1 @@" and "@@ -3 +3 @@" are the same header: a count of 1 may be left out, and
  * diff -u leaves it out. Everything else must match byte for byte. */
 static char *normalize_counts(const char *diff) {
@@ -125,7 +109,7 @@ static void check_diff_full(const char *a, const char *b, size_t want_hunks, boo
         int status = run(diff_argv, out_path);
         if (status != 1) /* 1: differences found */
                 FAIL("diff -u exited with %d", status);
-        theirs = read_file(out_path);
+        theirs = read_text_file(out_path);
         ASSERT_TRUE(theirs);
         ours_n = exact_headers ? normalize_counts(ours) : without_line_numbers(ours);
         theirs_n = exact_headers ? normalize_counts(theirs) : without_line_numbers(theirs);
@@ -139,7 +123,7 @@ static void check_diff_full(const char *a, const char *b, size_t want_hunks, boo
         status = run(patch_argv, out_path);
         if (status != 0)
                 FAIL("patch could not apply unified_diff's output (exit %d):\n%s", status, ours);
-        patched = read_file(a_path);
+        patched = read_text_file(a_path);
         ASSERT_STREQ(patched, b);
 }
 

@@ -126,7 +126,7 @@ void analyze_result_done(AnalyzeResult *r) {
         *r = (AnalyzeResult) {};
 }
 
-static char *read_all(const char *path) {
+char *read_text_file(const char *path) {
         _cleanup_fclose_ FILE *f = fopen(path, "re");
         Buffer b = {};
         char buf[4096];
@@ -193,8 +193,8 @@ int analyze_verify(const char *analyze, const char *scratch, const char *unit_di
                 return -errno;
 
         ret->exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-        ret->out = read_all(out);
-        ret->err = read_all(err);
+        ret->out = read_text_file(out);
+        ret->err = read_text_file(err);
         if (!ret->out || !ret->err) {
                 analyze_result_done(ret);
                 return -EIO;

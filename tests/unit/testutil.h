@@ -71,3 +71,6 @@ int dump_split_command_line(const char *line, char ***ret);
 /* What an ExecStart argument becomes at exec time: "$$" → "$". -EINVAL when a lone '$' would
  * make systemd substitute a variable. */
 int exec_time_dollars(const char *arg, char **ret);
+
+/* The whole text of a file ("" when empty), or NULL when it cannot be opened. */
+char *read_text_file(const char *path);
