@@ -2,6 +2,8 @@
 #include "hostspec.h"
 
 #include <ctype.h>
+#include <string.h>
+#include <sys/wait.h>
 
 #include "util.h"
 
@@ -250,7 +252,14 @@ int ssh_argv(char *const *ssh_words, const HostSpec *h, char *const *remote_argv
         _cleanup_buffer_ Buffer cmd = {};
         char port[16];
 
-        if (!argv || strv_extend(&argv, "-T") < 0 || strv_extend(&argv, "-x") < 0)
+        /* After the user's words: for -o, ssh keeps the first value it sees. A host that does not
+         * answer is given up after 10 s, a connection that dies is noticed within 15 s. */
+        char *const fixed[] = { "-T", "-x", "-o", "ConnectTimeout=10", "-o", "ServerAliveInterval=5",
+                                "-o", "ServerAliveCountMax=3", NULL };
+        for (size_t i = 0; argv && fixed[i]; i++)
+                if (strv_extend(&argv, fixed[i]) < 0)
+                        return -ENOMEM;
+        if (!argv)
                 return -ENOMEM;
         if (h->port > 0) {
                 snprintf(port, sizeof(port), "%u", h->port);
@@ -270,4 +279,31 @@ int ssh_argv(char *const *ssh_words, const HostSpec *h, char *const *remote_argv
                 return -ENOMEM;
         *ret = TAKE_PTR(argv);
         return 0;
+}
+
+char *host_failure_reason(int wait_status, bool greeted, unsigned protocol, const char *version,
+                          const char *last_stderr) {
+        const char *said = last_stderr && *last_stderr ? last_stderr : NULL;
+        char *s = NULL;
+        int r;
+
+        if (greeted && protocol != REMOTE_PROTOCOL)
+                r = asprintf(&s, "incompatible clusterctl %s there: it speaks protocol %u, this one %u; install the "
+                             "same version on every host", strna(version), protocol, REMOTE_PROTOCOL);
+        else if (greeted)
+                return NULL;
+        else if (WIFSIGNALED(wait_status))
+                r = asprintf(&s, "ssh was killed by signal %s", strsignal(WTERMSIG(wait_status)));
+        else if (WEXITSTATUS(wait_status) == 255)
+                r = asprintf(&s, "unreachable: %s", said ? said : "ssh failed (exit status 255)");
+        else if (WEXITSTATUS(wait_status) == 127)
+                r = asprintf(&s, "clusterctl is not installed there%s%s%s", said ? " (" : "", strempty(said),
+                             said ? ")" : "");
+        else if (WEXITSTATUS(wait_status) == 126)
+                r = asprintf(&s, "clusterctl cannot be run there%s%s%s", said ? " (" : "", strempty(said),
+                             said ? ")" : "");
+        else
+                r = asprintf(&s, "incompatible clusterctl there: it does not speak the remote protocol%s%s%s; install "
+                             "the same version on every host", said ? " (" : "", strempty(said), said ? ")" : "");
+        return r < 0 ? NULL : s;
 }

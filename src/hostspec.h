@@ -2,6 +2,7 @@
  * ssh command line that reaches one and runs clusterctl there. Pure: no process, no network. */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #define HOST_SPEC_MAX 512
@@ -42,3 +43,13 @@ char *shell_quote(const char *word);
 /* The argv that runs `remote_argv` on host h: SSH_WORDS -T -x [-p PORT] [-l USER] -- HOST 'CMD'…,
  * the remote command one string of single-quoted words for the remote user's shell. */
 int ssh_argv(char *const *ssh_words, const HostSpec *h, char *const *remote_argv, char ***ret);
+
+/* The protocol the controller and a host's clusterctl speak: one JSON object a line on stdout,
+ * starting with {"event":"hello","protocol":N,"version":"…"}. */
+#define REMOTE_PROTOCOL 1
+
+/* Why a host gave no usable answer, from what its ssh left behind: the wait status, whether the
+ * remote clusterctl said hello and with which protocol, and the last stderr line (ssh's own
+ * message, or the shell's). NULL when the host answered (its exit status then is the verb's). */
+char *host_failure_reason(int wait_status, bool greeted, unsigned protocol, const char *version,
+                          const char *last_stderr);

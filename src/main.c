@@ -4,8 +4,10 @@
 #include <locale.h>
 
 #include "clusterctl.h"
+#include "hosts.h"
 #include "instances.h"
 #include "output.h"
+#include "remote.h"
 #include "util.h"
 
 Scope arg_scope = SCOPE_SYSTEM;
@@ -28,6 +30,12 @@ const char *arg_until = NULL;
 const char *arg_priority = NULL;
 unsigned *arg_instances = NULL;
 size_t arg_n_instances = 0;
+HostList arg_hosts = {};
+const char *arg_host_batch = NULL;
+bool arg_parallel = false;
+unsigned arg_remote_protocol = 0;
+bool arg_config_stdin = false;
+const char *arg_rollout_id = NULL;
 
 static const Verb verbs[] = {
         { "start", 1, 1, verb_start, "start FILE|APP",
@@ -128,6 +136,12 @@ static void print_usage(FILE *f) {
                 "      --raw             messages only (logs)\n"
                 "      --watch           refresh like top (status APP)\n"
                 "      --cpu-sample SEC  cpu %% over a sample of SEC seconds (status)\n"
+                "  -H, --host [USER@]HOST[:PORT]\n"
+                "                        run on HOST over ssh (repeatable; start, stop, restart,\n"
+                "                        reload, scale, status, logs, delete)\n"
+                "      --hosts FILE      run on every host listed in FILE (one a line, # comments)\n"
+                "      --host-batch N|N%% hosts reloaded together (reload -H; default 1)\n"
+                "      --parallel        all hosts at once (start, stop, restart, scale, delete -H)\n"
                 "  -q, --quiet           print only errors\n"
                 "  -h, --help            show this help\n"
                 "      --version         show the version\n"
@@ -193,7 +207,56 @@ enum {
         OPT_RAW,
         OPT_WATCH,
         OPT_CPU_SAMPLE,
+        OPT_HOSTS,
+        OPT_HOST_BATCH,
+        OPT_PARALLEL,
+        OPT_REMOTE_PROTOCOL,
+        OPT_CONFIG_STDIN,
+        OPT_ROLLOUT_ID,
 };
+
+static int add_host(const char *spec) {
+        HostSpec h = {};
+        const char *why = NULL;
+        int r = host_spec_parse(spec, &h, &why);
+
+        if (r == -EINVAL) {
+                log_error("-H '%s': %s; a host is [USER@]HOST[:PORT]", spec, why);
+                return r;
+        }
+        if (r >= 0 && (r = host_list_add(&arg_hosts, &h)) == -EEXIST)
+                log_error("-H '%s': this host is given twice", spec);
+        host_spec_done(&h);
+        return r;
+}
+
+static int add_hosts_file(const char *path) {
+        _cleanup_fclose_ FILE *f = fopen(path, "re");
+        _cleanup_buffer_ Buffer b = {};
+        const char *why = NULL;
+        unsigned line = 0;
+        size_t before = arg_hosts.n, k;
+        char chunk[8192];
+        int r;
+
+        if (!f) {
+                log_error("--hosts %s: %s", path, strerror(errno));
+                return -errno;
+        }
+        while ((k = fread(chunk, 1, sizeof(chunk), f)) > 0)
+                if (buffer_append(&b, chunk, k) < 0)
+                        return -ENOMEM;
+        r = host_list_parse_text(&arg_hosts, b.data ? b.data : "", &line, &why);
+        if (r == -EINVAL) {
+                log_error("%s:%u: %s", path, line, why);
+                return r;
+        }
+        if (r >= 0 && arg_hosts.n == before) {
+                log_error("%s: lists no hosts", path);
+                return -EINVAL;
+        }
+        return r;
+}
 
 static int parse_options(int argc, char **argv) {
         static const struct option options[] = {
@@ -219,12 +282,19 @@ static int parse_options(int argc, char **argv) {
                 { "raw", no_argument, NULL, OPT_RAW },
                 { "watch", no_argument, NULL, OPT_WATCH },
                 { "cpu-sample", required_argument, NULL, OPT_CPU_SAMPLE },
+                { "host", required_argument, NULL, 'H' },
+                { "hosts", required_argument, NULL, OPT_HOSTS },
+                { "host-batch", required_argument, NULL, OPT_HOST_BATCH },
+                { "parallel", no_argument, NULL, OPT_PARALLEL },
+                { "remote-protocol", required_argument, NULL, OPT_REMOTE_PROTOCOL },
+                { "config-stdin", no_argument, NULL, OPT_CONFIG_STDIN },
+                { "rollout-id", required_argument, NULL, OPT_ROLLOUT_ID },
                 {},
         };
         int c;
 
         opterr = 0;
-        while ((c = getopt_long(argc, argv, ":hc:o:qn:fp:", options, NULL)) >= 0) {
+        while ((c = getopt_long(argc, argv, ":hc:o:qn:fp:H:", options, NULL)) >= 0) {
                 switch (c) {
                 case 'h':
                         print_usage(stdout);
@@ -314,6 +384,37 @@ static int parse_options(int argc, char **argv) {
                                 return -EINVAL;
                         }
                         break;
+                case 'H':
+                        if (add_host(optarg) < 0)
+                                return -EINVAL;
+                        break;
+                case OPT_HOSTS:
+                        if (add_hosts_file(optarg) < 0)
+                                return -EINVAL;
+                        break;
+                case OPT_HOST_BATCH:
+                        arg_host_batch = optarg;
+                        break;
+                case OPT_PARALLEL:
+                        arg_parallel = true;
+                        break;
+                case OPT_REMOTE_PROTOCOL:
+                        if (safe_atou(optarg, &arg_remote_protocol) < 0 || arg_remote_protocol == 0) {
+                                log_error("--remote-protocol: '%s' is not a protocol number", optarg);
+                                return -EINVAL;
+                        }
+                        break;
+                case OPT_CONFIG_STDIN:
+                        arg_config_stdin = true;
+                        break;
+                case OPT_ROLLOUT_ID:
+                        if (strlen(optarg) == 0 || strlen(optarg) > 64 ||
+                            strspn(optarg, "0123456789abcdef") != strlen(optarg)) {
+                                log_error("--rollout-id: '%s' is not a rollout id (up to 64 hex digits)", optarg);
+                                return -EINVAL;
+                        }
+                        arg_rollout_id = optarg;
+                        break;
                 case ':':
                         log_error("option '%s' needs a value", argv[optind - 1]);
                         return -EINVAL;
@@ -339,6 +440,8 @@ int main(int argc, char **argv) {
                 for (int i = 0; i < argc; i++)
                         free(storage[i]);
                 free(storage);
+                free(arg_instances);
+                host_list_done(&arg_hosts);
                 return r < 0 ? EXIT_USAGE : EXIT_OK;
         }
 
@@ -360,12 +463,25 @@ int main(int argc, char **argv) {
                 r = EXIT_USAGE;
                 goto out;
         }
-        r = v->run(nargs, args);
+        if (arg_remote_protocol > 0) {
+                /* Run by a controller over ssh: everything it reads is one JSON object a line. */
+                r = remote_begin(arg_remote_protocol);
+                if (!r)
+                        r = v->run(nargs, args);
+                remote_end(r);
+        } else if (arg_hosts.n > 0)
+                r = hosts_dispatch(v, nargs, args);
+        else if (arg_host_batch || arg_parallel || arg_config_stdin) {
+                log_error("%s needs -H or --hosts", arg_host_batch ? "--host-batch" : arg_parallel ? "--parallel" : "--config-stdin");
+                r = EXIT_USAGE;
+        } else
+                r = v->run(nargs, args);
 out:
         fflush(stdout);
         for (int i = 0; i < argc; i++)
                 free(storage[i]);
         free(storage);
         free(arg_instances);
+        host_list_done(&arg_hosts);
         return r;
 }

@@ -11,6 +11,7 @@
 #include "diff.h"
 #include "instances.h"
 #include "output.h"
+#include "remote.h"
 #include "rollout.h"
 #include "unitfs.h"
 #include "util.h"
@@ -61,24 +62,6 @@ static void reload_done(Reload *r) {
 }
 
 /* --- output ---------------------------------------------------------------------------- */
-
-static void json_event(const char *event, const char *unit, const char *fmt, ...) _printf_(3, 4);
-static void json_event(const char *event, const char *unit, const char *fmt, ...) {
-        printf("{\"event\":\"%s\"", event);
-        if (unit) {
-                printf(",\"unit\":");
-                json_print_string(stdout, unit);
-        }
-        if (fmt) {
-                va_list ap;
-                va_start(ap, fmt);
-                putchar(',');
-                vprintf(fmt, ap);
-                va_end(ap);
-        }
-        printf("}\n");
-        fflush(stdout);
-}
 
 static void progress_restarting(Reload *r, const char *unit) {
         if (r->style == PROGRESS_JSON)
@@ -254,6 +237,33 @@ static void state_remove(Reload *r) {
                 (void) unlink(path);
 }
 
+/* A rollout across hosts (--rollout-id) remembers that it finished here, so that running it
+ * again after an interruption elsewhere does not restart this host's instances a second time. */
+static bool rollout_finished_here(Reload *r, uint64_t units_hash) {
+        _cleanup_free_ char *path = NULL;
+        _cleanup_fclose_ FILE *f = NULL;
+        char id[80], want[96];
+        unsigned long long hash;
+
+        if (!arg_rollout_id || app_runtime_file(r->c->scope, r->app, ".rollout-done", &path) < 0 ||
+            !(f = fopen(path, "re")))
+                return false;
+        snprintf(want, sizeof(want), "%s", arg_rollout_id);
+        return fscanf(f, "%79s %llx", id, &hash) == 2 && streq(id, want) && hash == units_hash;
+}
+
+static void record_rollout_finished(Reload *r) {
+        _cleanup_free_ char *path = NULL, *tmp = NULL;
+        FILE *f;
+
+        if (!arg_rollout_id || app_runtime_file(r->c->scope, r->app, ".rollout-done", &path) < 0 ||
+            !(tmp = strjoin(path, ".tmp")) || !(f = fopen(tmp, "we")))
+                return;
+        fprintf(f, "%s %016llx\n", arg_rollout_id, (unsigned long long) r->state.units_hash);
+        if (fclose(f) == 0)
+                (void) rename(tmp, path);
+}
+
 /* --- the rollout ----------------------------------------------------------------------- */
 
 static int fetch_infos(Reload *r, const unsigned *indices, size_t n, UnitInfo **ret) {
@@ -402,6 +412,10 @@ static int run_batches(Reload *r, const unsigned *indices, size_t n, bool stop_o
         for (size_t k = 0; k < rollout_n_batches(&plan); k++) {
                 const unsigned *batch;
                 size_t bn, before = *n_failed;
+                /* Between two batches every instance is up, old or new: the place to stop when the
+                 * controller that asked for this rollout is gone. */
+                if (k > 0 && remote_controller_gone())
+                        return -ECONNABORTED;
                 rollout_batch(&plan, k, &batch, &bn);
                 if ((e = run_batch(r, batch, bn, true, failed, n_failed)) < 0)
                         return e;
@@ -559,6 +573,15 @@ static int do_reload(Reload *r) {
                 log_error("%s: cannot read its units: %s", r->app, strerror(-e));
                 return EXIT_FAILURE_;
         }
+        if (!arg_dry_run && !r->units_changed && rollout_finished_here(r, desired_hash)) {
+                if (r->style == PROGRESS_JSON) {
+                        json_event("plan", NULL, "\"pending\":0,\"instances\":%u,\"resumed\":true", r->count);
+                        json_event("done", NULL, "\"instances\":0,\"seconds\":0,\"already\":true");
+                }
+                if (!arg_quiet)
+                        log_info("%s: already on the new version: this rollout finished here before", r->app);
+                return EXIT_OK;
+        }
         state_read(r, &saved, &have_saved);
         r->resumed = have_saved && saved.units_hash == desired_hash;
         r->state = r->resumed ? saved : (RolloutState) { .units_hash = desired_hash, .since_usec = now_usec() };
@@ -604,6 +627,9 @@ static int do_reload(Reload *r) {
                          r->count - (unsigned) n_pending, r->count);
         r->total = n_pending;
         r->begin_usec = now_usec();
+        if (r->style == PROGRESS_JSON)
+                json_event("plan", NULL, "\"pending\":%zu,\"instances\":%u,\"resumed\":%s", n_pending, r->count,
+                           r->resumed ? "true" : "false");
         if (!(failed = calloc(r->count, sizeof(unsigned))))
                 return EXIT_FAILURE_;
         e = run_batches(r, pending, n_pending, r->on_failure != ON_FAILURE_CONTINUE, &failed, &n_failed);
@@ -622,6 +648,7 @@ static int do_reload(Reload *r) {
                 report_versions(r, n_failed);
                 return EXIT_FAILURE_;
         }
+        record_rollout_finished(r);
         state_remove(r);
         record_last_reload(r->c->scope, r->app);
         char took[32];
@@ -639,13 +666,18 @@ int verb_reload(int argc, char **argv) {
         _cleanup_(app_list_done) AppList apps = {};
         _cleanup_(cluster_close) Cluster c = {};
         _cleanup_(reload_done) Reload r = { .app = argv[1] };
-        _cleanup_free_ char *config_path = NULL;
+        _cleanup_free_ char *config_path = NULL, *sent_config = NULL;
         AppLock lock = APP_LOCK_NULL;
         int e;
         (void) argc;
 
         if ((e = check_app_name(r.app)) || (e = open_cluster(&c)))
                 return e;
+        if (arg_config_stdin) {
+                if ((e = remote_install_config(arg_scope, r.app, &sent_config)))
+                        return e;
+                arg_config = sent_config;
+        }
         r.c = &c;
         if (!cluster_app_exists(&c, r.app)) {
                 log_error("no app '%s' is installed in %s; start it first", r.app, c.unit_dir);

@@ -133,21 +133,50 @@ TEST(ssh_command_line) {
         ASSERT_OK(split_command_words("ssh -F cfg", &words));
         ASSERT_OK(host_spec_parse("deploy@[::1]:2222", &h, &why));
         ASSERT_OK(ssh_argv(words, &h, remote, &argv));
-        ASSERT_EQ_INT(strv_length(argv), 12);
+        ASSERT_EQ_INT(strv_length(argv), 18);
         ASSERT_STREQ(argv[0], "ssh");
         ASSERT_STREQ(argv[3], "-T");
-        ASSERT_STREQ(argv[5], "-p");
-        ASSERT_STREQ(argv[6], "2222");
-        ASSERT_STREQ(argv[7], "-l");
-        ASSERT_STREQ(argv[8], "deploy");
-        ASSERT_STREQ(argv[9], "--");
-        ASSERT_STREQ(argv[10], "::1");
-        ASSERT_STREQ(argv[11], "'clusterctl' '--system' 'reload' 'web' '--batch' '25%'");
+        ASSERT_STREQ(argv[6], "ConnectTimeout=10");
+        ASSERT_STREQ(argv[11], "-p");
+        ASSERT_STREQ(argv[12], "2222");
+        ASSERT_STREQ(argv[13], "-l");
+        ASSERT_STREQ(argv[14], "deploy");
+        ASSERT_STREQ(argv[15], "--");
+        ASSERT_STREQ(argv[16], "::1");
+        ASSERT_STREQ(argv[17], "'clusterctl' '--system' 'reload' 'web' '--batch' '25%'");
         host_spec_done(&h);
 
         ASSERT_OK(host_spec_parse("web1", &h, &why));
         ASSERT_OK(ssh_argv(words, &h, remote, &argv2));
-        ASSERT_STREQ(argv2[5], "--");
-        ASSERT_STREQ(argv2[6], "web1");
+        ASSERT_STREQ(argv2[11], "--");
+        ASSERT_STREQ(argv2[12], "web1");
         host_spec_done(&h);
+}
+
+#define EXITED(code) ((code) << 8)
+
+TEST(failure_reasons) {
+        char *s;
+
+        ASSERT_TRUE(host_failure_reason(EXITED(1), true, REMOTE_PROTOCOL, "0.2.0", NULL) == NULL);
+        s = host_failure_reason(EXITED(255), false, 0, NULL, "ssh: connect to host c port 22: Connection refused");
+        ASSERT_STREQ(s, "unreachable: ssh: connect to host c port 22: Connection refused");
+        free(s);
+        s = host_failure_reason(EXITED(255), false, 0, NULL, NULL);
+        ASSERT_CONTAINS(s, "unreachable");
+        free(s);
+        s = host_failure_reason(EXITED(127), false, 0, NULL, "bash: line 1: clusterctl: command not found");
+        ASSERT_CONTAINS(s, "not installed");
+        ASSERT_CONTAINS(s, "command not found");
+        free(s);
+        s = host_failure_reason(EXITED(2), false, 0, NULL, "clusterctl: unknown option '--remote-protocol=1'");
+        ASSERT_CONTAINS(s, "does not speak the remote protocol");
+        free(s);
+        s = host_failure_reason(EXITED(2), true, 7, "9.0", NULL);
+        ASSERT_CONTAINS(s, "clusterctl 9.0");
+        ASSERT_CONTAINS(s, "protocol 7");
+        free(s);
+        s = host_failure_reason(SIGTERM, false, 0, NULL, NULL);
+        ASSERT_CONTAINS(s, "signal");
+        free(s);
 }
