@@ -18,6 +18,10 @@ static void on_interrupt(int sig) {
         interrupted = 1;
 }
 
+void fanout_stop(void) {
+        interrupted = 1;
+}
+
 void host_run_done(HostRun *run) {
         strv_free(run->argv);
         buffer_done(&run->out);

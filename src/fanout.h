@@ -48,6 +48,9 @@ int fanout_commands(char ***ret_ssh, char ***ret_remote);
  * remote commands stop between batches); it returns -EINTR then. */
 int fanout_run(HostRun *runs, size_t n, size_t max_parallel, const FanoutOps *ops, void *userdata);
 
+/* Makes fanout_run() stop as an interruption does: for a verb whose output went away. */
+void fanout_stop(void);
+
 /* Hosts that were never started (after a stop, or an interruption). */
 static inline bool host_run_reached(const HostRun *run) {
         return run->started;

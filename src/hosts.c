@@ -3,6 +3,7 @@
 #include "hosts.h"
 
 #include <libconfig.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include "output.h"
@@ -41,8 +42,30 @@ void hosts_run_done(HostsRun *h) {
         *h = (HostsRun) {};
 }
 
+/* Where ssh keeps its shared connections: a directory only we can use, in our runtime
+ * directory. NULL (no sharing) when there is none, or with CLUSTERCTL_SSH_SHARE=no. */
+static char *ssh_control_dir(void) {
+        const char *runtime = geteuid() == 0 ? "/run" : getenv("XDG_RUNTIME_DIR"), *share = getenv("CLUSTERCTL_SSH_SHARE");
+        char *dir = NULL;
+        struct stat st;
+
+        if (!runtime || runtime[0] != '/' || streq_ptr(share, "no") || asprintf_safe(&dir, "%s/clusterctl", runtime) < 0)
+                return NULL;
+        (void) mkdir(dir, 0755);
+        free(dir);
+        if (asprintf_safe(&dir, "%s/clusterctl/ssh", runtime) < 0)
+                return NULL;
+        (void) mkdir(dir, 0700);
+        if (lstat(dir, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & 077)) {
+                free(dir);
+                return NULL;
+        }
+        return dir;
+}
+
 int hosts_run_new(char *const *remote_args, const char *input, HostsRun *ret) {
         _cleanup_strv_free_ char **ssh = NULL, **remote = NULL;
+        _cleanup_free_ char *control_dir = NULL;
         char protocol[32];
         HostsRun h = {};
         int r;
@@ -52,6 +75,7 @@ int hosts_run_new(char *const *remote_args, const char *input, HostsRun *ret) {
                           r == -EINVAL ? "empty, or a quote is not closed" : strerror(-r));
                 return EXIT_USAGE;
         }
+        control_dir = ssh_control_dir();
         snprintf(protocol, sizeof(protocol), "--remote-protocol=%u", REMOTE_PROTOCOL);
         if (strv_extend(&remote, arg_scope == SCOPE_USER ? "--user" : "--system") < 0 ||
             strv_extend(&remote, protocol) < 0)
@@ -70,7 +94,7 @@ int hosts_run_new(char *const *remote_args, const char *input, HostsRun *ret) {
         for (size_t i = 0; i < h.n; i++) {
                 h.runs[i] = (HostRun) { .host = &arg_hosts.hosts[i], .input = input, .out_fd = -1, .err_fd = -1, .in_fd = -1 };
                 h.outcomes[i].exit_code = -1;
-                if (ssh_argv(ssh, &arg_hosts.hosts[i], remote, &h.runs[i].argv) < 0) {
+                if (ssh_argv(ssh, &arg_hosts.hosts[i], remote, control_dir, &h.runs[i].argv) < 0) {
                         hosts_run_done(&h);
                         return EXIT_FAILURE_;
                 }

@@ -247,7 +247,8 @@ char *shell_quote(const char *word) {
         return buffer_steal(&b);
 }
 
-int ssh_argv(char *const *ssh_words, const HostSpec *h, char *const *remote_argv, char ***ret) {
+int ssh_argv(char *const *ssh_words, const HostSpec *h, char *const *remote_argv, const char *control_dir,
+             char ***ret) {
         _cleanup_strv_free_ char **argv = strv_copy(ssh_words);
         _cleanup_buffer_ Buffer cmd = {};
         char port[16];
@@ -261,6 +262,14 @@ int ssh_argv(char *const *ssh_words, const HostSpec *h, char *const *remote_argv
                         return -ENOMEM;
         if (!argv)
                 return -ENOMEM;
+        if (control_dir) {
+                _cleanup_free_ char *path = NULL;
+                if (asprintf_safe(&path, "ControlPath=%s/ssh-%%C", control_dir) < 0 ||
+                    strv_extend(&argv, "-o") < 0 || strv_extend(&argv, "ControlMaster=auto") < 0 ||
+                    strv_extend(&argv, "-o") < 0 || strv_extend(&argv, path) < 0 ||
+                    strv_extend(&argv, "-o") < 0 || strv_extend(&argv, "ControlPersist=60") < 0)
+                        return -ENOMEM;
+        }
         if (h->port > 0) {
                 snprintf(port, sizeof(port), "%u", h->port);
                 if (strv_extend(&argv, "-p") < 0 || strv_extend(&argv, port) < 0)

@@ -40,9 +40,12 @@ int split_command_words(const char *s, char ***ret);
 /* `word` quoted for a POSIX shell: 'it'\''s'. */
 char *shell_quote(const char *word);
 
-/* The argv that runs `remote_argv` on host h: SSH_WORDS -T -x [-p PORT] [-l USER] -- HOST 'CMD'…,
- * the remote command one string of single-quoted words for the remote user's shell. */
-int ssh_argv(char *const *ssh_words, const HostSpec *h, char *const *remote_argv, char ***ret);
+/* The argv that runs `remote_argv` on host h: SSH_WORDS -T -x … [-p PORT] [-l USER] -- HOST 'CMD'…,
+ * the remote command one string of single-quoted words for the remote user's shell. With a
+ * control_dir, connections are shared through a master per host kept there for a minute, so the
+ * second command on a host (status, then reload) does not log in again. */
+int ssh_argv(char *const *ssh_words, const HostSpec *h, char *const *remote_argv, const char *control_dir,
+             char ***ret);
 
 /* The protocol the controller and a host's clusterctl speak: one JSON object a line on stdout,
  * starting with {"event":"hello","protocol":N,"version":"…"}. */

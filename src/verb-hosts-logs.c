@@ -74,7 +74,8 @@ static void flush_merged(HostsLogs *l) {
         l->lines = NULL;
         l->n_lines = 0;
         l->streaming = true;
-        fflush(stdout);
+        if (fflush(stdout) != 0)
+                fanout_stop();
 }
 
 static void caught_up(HostsLogs *l, size_t host) {
@@ -96,7 +97,9 @@ static void on_object(HostRun *run, json_object *o, void *userdata) {
                 hosts_on_object(run, o, &l->h);
         else if (l->streaming) {
                 print_line(l, i, o);
-                fflush(stdout);
+                /* Nobody reads any more (logs -f | head): stop, as a Ctrl-C would. */
+                if (fflush(stdout) != 0)
+                        fanout_stop();
         } else {
                 MergedLine *n = realloc(l->lines, sizeof(MergedLine) * (l->n_lines + 1));
                 if (!n)

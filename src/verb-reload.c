@@ -49,6 +49,7 @@ typedef struct Reload {
         uint64_t begin_usec, batch_begin_usec;
         ProgressStyle style;
         bool failed;
+        bool rolling_back;
 } Reload;
 
 static void reload_done(Reload *r) {
@@ -413,8 +414,8 @@ static int run_batches(Reload *r, const unsigned *indices, size_t n, bool stop_o
                 const unsigned *batch;
                 size_t bn, before = *n_failed;
                 /* Between two batches every instance is up, old or new: the place to stop when the
-                 * controller that asked for this rollout is gone. */
-                if (k > 0 && remote_controller_gone())
+                 * controller that asked for this rollout is gone. A rollback goes to its end. */
+                if (k > 0 && !r->rolling_back && remote_controller_gone())
                         return -ECONNABORTED;
                 rollout_batch(&plan, k, &batch, &bn);
                 if ((e = run_batch(r, batch, bn, true, failed, n_failed)) < 0)
@@ -472,7 +473,7 @@ static int rollback(Reload *r) {
         if (restore_previous_units(r) < 0 || daemon_reload(r->c))
                 return EXIT_FAILURE_;
         moved = TAKE_PTR(r->moved);
-        r->moved = NULL;
+        r->rolling_back = true;
         r->n_moved = 0;
         r->done = 0;
         r->total = n_moved;

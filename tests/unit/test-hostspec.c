@@ -132,7 +132,7 @@ TEST(ssh_command_line) {
 
         ASSERT_OK(split_command_words("ssh -F cfg", &words));
         ASSERT_OK(host_spec_parse("deploy@[::1]:2222", &h, &why));
-        ASSERT_OK(ssh_argv(words, &h, remote, &argv));
+        ASSERT_OK(ssh_argv(words, &h, remote, NULL, &argv));
         ASSERT_EQ_INT(strv_length(argv), 18);
         ASSERT_STREQ(argv[0], "ssh");
         ASSERT_STREQ(argv[3], "-T");
@@ -147,9 +147,13 @@ TEST(ssh_command_line) {
         host_spec_done(&h);
 
         ASSERT_OK(host_spec_parse("web1", &h, &why));
-        ASSERT_OK(ssh_argv(words, &h, remote, &argv2));
-        ASSERT_STREQ(argv2[11], "--");
-        ASSERT_STREQ(argv2[12], "web1");
+        ASSERT_OK(ssh_argv(words, &h, remote, "/run/clusterctl", &argv2));
+        ASSERT_STREQ(argv2[11], "-o");
+        ASSERT_STREQ(argv2[12], "ControlMaster=auto");
+        ASSERT_STREQ(argv2[14], "ControlPath=/run/clusterctl/ssh-%C");
+        ASSERT_STREQ(argv2[16], "ControlPersist=60");
+        ASSERT_STREQ(argv2[17], "--");
+        ASSERT_STREQ(argv2[18], "web1");
         host_spec_done(&h);
 }
 
