@@ -21,11 +21,13 @@ APPS_STARTED=()
 # The controller, on this machine.
 cc() { "$CLUSTERCTL" "$@"; }
 
-# on HOST CMD...: run CMD inside the machine (without ssh).
+# on HOST CMD...: run CMD inside the machine, as root, over one ssh connection per host kept
+# for the whole test (the checks make many small calls).
 on() {
 	local h=$1
 	shift
-	"$MACHINES" exec "$HOSTS_STATE" "$h" "$@"
+	ssh -F "$HOSTS_STATE/ssh_config" -o ControlMaster=auto -o "ControlPath=$WORK/ssh-%C" -o ControlPersist=yes \
+		"$h" "$(printf '%q ' "$@")"
 }
 
 # in_netns HOST CMD...: run a program of this machine where HOST's 127.0.0.1 is.
@@ -62,6 +64,9 @@ cleanup_apps() {
 	for app in "${APPS_STARTED[@]}"; do
 		cc delete "$app" "${ALL[@]}" --parallel >/dev/null 2>&1 || true
 	done
+	for h in "${HOSTS[@]}"; do
+		ssh -F "$HOSTS_STATE/ssh_config" -o "ControlPath=$WORK/ssh-%C" -O exit "$h" >/dev/null 2>&1 || true
+	done
 	rm -rf "$WORK"
 }
 
@@ -72,24 +77,21 @@ begin() {
 
 unit_prop_on() { on "$1" systemctl show -p "$3" --value "$2"; } # HOST UNIT PROP
 
-# InvocationID of each instance 0..N-1 of APP on HOST, space-separated.
+# InvocationID of each instance 0..N-1 of APP on HOST, space-separated (one call into the machine).
 invocations_on() { # HOST APP N
-	local i
-	for ((i = 0; i < $3; i++)); do unit_prop_on "$1" "$2@$i.service" InvocationID; done | tr '\n' ' '
+	# shellcheck disable=SC2016 # expanded inside the machine
+	on "$1" sh -c 'i=0; while [ $i -lt $2 ]; do
+		printf "%s " "$(systemctl show -p InvocationID --value "$1@$i.service")"; i=$((i + 1)); done' - "$2" "$3"
 }
 
-# The value of VAR in the environment of APP@K's main process on HOST.
-instance_env_on() { # HOST APP K VAR
-	local pid
-	pid=$(unit_prop_on "$1" "$2@$3.service" MainPID)
-	[[ $pid != 0 ]] || return 1
-	on "$1" cat "/proc/$pid/environ" | tr '\0' '\n' | sed -n "s/^$4=//p"
-}
-
-# The APP_VERSION of every instance 0..N-1 of APP on HOST, space-separated.
+# The APP_VERSION in the environment of every instance 0..N-1 of APP on HOST, space-separated;
+# "down" for an instance without a main process.
 versions_on() { # HOST APP N
-	local i
-	for ((i = 0; i < $3; i++)); do instance_env_on "$1" "$2" "$i" APP_VERSION || echo down; done | tr '\n' ' '
+	# shellcheck disable=SC2016 # expanded inside the machine
+	on "$1" sh -c 'i=0; while [ $i -lt $2 ]; do
+		pid=$(systemctl show -p MainPID --value "$1@$i.service")
+		v=$([ "$pid" != 0 ] && tr "\0" "\n" <"/proc/$pid/environ" 2>/dev/null | sed -n "s/^APP_VERSION=//p")
+		printf "%s " "${v:-down}"; i=$((i + 1)); done' - "$2" "$3"
 }
 
 # One request on a new connection to PORT on HOST.
