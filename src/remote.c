@@ -7,6 +7,7 @@
 
 #include "clusterctl.h"
 #include "hostspec.h"
+#include "lock.h"
 #include "output.h"
 #include "unitfs.h"
 #include "util.h"
@@ -51,6 +52,29 @@ bool remote_controller_gone(void) {
         if (fflush(stdout) != 0 || ferror(stdout))
                 hangup = 1;
         return hangup;
+}
+
+bool rollout_finished_here(Scope scope, const char *app, uint64_t units_hash) {
+        _cleanup_free_ char *path = NULL;
+        _cleanup_fclose_ FILE *f = NULL;
+        unsigned long long hash;
+        char id[80];
+
+        if (!arg_rollout_id || app_runtime_file(scope, app, ".rollout-done", &path) < 0 || !(f = fopen(path, "re")))
+                return false;
+        return fscanf(f, "%79s %llx", id, &hash) == 2 && streq(id, arg_rollout_id) && hash == units_hash;
+}
+
+void record_rollout_finished(Scope scope, const char *app, uint64_t units_hash) {
+        _cleanup_free_ char *path = NULL, *tmp = NULL;
+        FILE *f;
+
+        if (!arg_rollout_id || app_runtime_file(scope, app, ".rollout-done", &path) < 0 ||
+            !(tmp = strjoin(path, ".tmp")) || !(f = fopen(tmp, "we")))
+                return;
+        fprintf(f, "%s %016llx\n", arg_rollout_id, (unsigned long long) units_hash);
+        if (fclose(f) == 0)
+                (void) rename(tmp, path);
 }
 
 static int read_stdin(char **ret) {

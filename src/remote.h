@@ -5,6 +5,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "render.h"
 
@@ -16,6 +17,11 @@ bool remote_mode(void);
 /* The controller is gone (its ssh hung up, or our output goes nowhere): finish the step under
  * way, then stop where a second run can pick up. */
 bool remote_controller_gone(void);
+
+/* A rollout across hosts (--rollout-id) remembers that it finished here with these units, so
+ * that running it again after an interruption elsewhere restarts nothing on this host. */
+bool rollout_finished_here(Scope scope, const char *app, uint64_t units_hash);
+void record_rollout_finished(Scope scope, const char *app, uint64_t units_hash);
 
 /* Reads a config from stdin, checks that it is valid here and defines `app`, and writes it
  * atomically where this host's clusterctl looks for APP.conf. Prints its errors; 0 or an exit code. */

@@ -238,33 +238,6 @@ static void state_remove(Reload *r) {
                 (void) unlink(path);
 }
 
-/* A rollout across hosts (--rollout-id) remembers that it finished here, so that running it
- * again after an interruption elsewhere does not restart this host's instances a second time. */
-static bool rollout_finished_here(Reload *r, uint64_t units_hash) {
-        _cleanup_free_ char *path = NULL;
-        _cleanup_fclose_ FILE *f = NULL;
-        char id[80], want[96];
-        unsigned long long hash;
-
-        if (!arg_rollout_id || app_runtime_file(r->c->scope, r->app, ".rollout-done", &path) < 0 ||
-            !(f = fopen(path, "re")))
-                return false;
-        snprintf(want, sizeof(want), "%s", arg_rollout_id);
-        return fscanf(f, "%79s %llx", id, &hash) == 2 && streq(id, want) && hash == units_hash;
-}
-
-static void record_rollout_finished(Reload *r) {
-        _cleanup_free_ char *path = NULL, *tmp = NULL;
-        FILE *f;
-
-        if (!arg_rollout_id || app_runtime_file(r->c->scope, r->app, ".rollout-done", &path) < 0 ||
-            !(tmp = strjoin(path, ".tmp")) || !(f = fopen(tmp, "we")))
-                return;
-        fprintf(f, "%s %016llx\n", arg_rollout_id, (unsigned long long) r->state.units_hash);
-        if (fclose(f) == 0)
-                (void) rename(tmp, path);
-}
-
 /* --- the rollout ----------------------------------------------------------------------- */
 
 static int fetch_infos(Reload *r, const unsigned *indices, size_t n, UnitInfo **ret) {
@@ -574,7 +547,7 @@ static int do_reload(Reload *r) {
                 log_error("%s: cannot read its units: %s", r->app, strerror(-e));
                 return EXIT_FAILURE_;
         }
-        if (!arg_dry_run && !r->units_changed && rollout_finished_here(r, desired_hash)) {
+        if (!arg_dry_run && !r->units_changed && rollout_finished_here(r->c->scope, r->app, desired_hash)) {
                 if (r->style == PROGRESS_JSON) {
                         json_event("plan", NULL, "\"pending\":0,\"instances\":%u,\"resumed\":true", r->count);
                         json_event("done", NULL, "\"instances\":0,\"seconds\":0,\"already\":true");
@@ -649,7 +622,7 @@ static int do_reload(Reload *r) {
                 report_versions(r, n_failed);
                 return EXIT_FAILURE_;
         }
-        record_rollout_finished(r);
+        record_rollout_finished(r->c->scope, r->app, r->state.units_hash);
         state_remove(r);
         record_last_reload(r->c->scope, r->app);
         char took[32];
