@@ -77,7 +77,7 @@ static int spawn(HostRun *run) {
                         _exit(255);
                 execvp(run->argv[0], run->argv);
                 dprintf(STDERR_FILENO, "cannot run %s: %s\n", run->argv[0], strerror(errno));
-                _exit(errno == ENOENT ? 254 : 255);
+                _exit(255);
         }
         close(out[1]);
         close(err[1]);
@@ -168,8 +168,10 @@ static int drain(HostRun *run, bool is_stdout, const FanoutOps *ops, void *userd
                         b->len -= n + 1;
                         b->data[b->len] = 0;
                 }
-                if (b->len > LINE_MAX_BYTES)
+                if (b->len > LINE_MAX_BYTES) {
                         b->len = 0; /* a runaway line: drop it rather than grow without end */
+                        b->data[0] = 0;
+                }
         }
 }
 

@@ -311,8 +311,11 @@ char *host_failure_reason(int wait_status, bool greeted, unsigned protocol, cons
         else if (WEXITSTATUS(wait_status) == 126)
                 r = asprintf(&s, "clusterctl cannot be run there%s%s%s", said ? " (" : "", strempty(said),
                              said ? ")" : "");
+        else if (said && strstr(said, "remote-protocol"))
+                r = asprintf(&s, "incompatible clusterctl there: it does not speak the remote protocol (%s); install "
+                             "the same version on every host", said);
         else
-                r = asprintf(&s, "incompatible clusterctl there: it does not speak the remote protocol%s%s%s; install "
-                             "the same version on every host", said ? " (" : "", strempty(said), said ? ")" : "");
+                r = asprintf(&s, "clusterctl did not answer there (exit status %d%s%s)", WEXITSTATUS(wait_status),
+                             said ? ": " : "", strempty(said));
         return r < 0 ? NULL : s;
 }

@@ -176,6 +176,9 @@ TEST(failure_reasons) {
         s = host_failure_reason(EXITED(2), false, 0, NULL, "clusterctl: unknown option '--remote-protocol=1'");
         ASSERT_CONTAINS(s, "does not speak the remote protocol");
         free(s);
+        s = host_failure_reason(EXITED(1), false, 0, NULL, "sudo: a password is required");
+        ASSERT_STREQ(s, "clusterctl did not answer there (exit status 1: sudo: a password is required)");
+        free(s);
         s = host_failure_reason(EXITED(2), true, 7, "9.0", NULL);
         ASSERT_CONTAINS(s, "clusterctl 9.0");
         ASSERT_CONTAINS(s, "protocol 7");
