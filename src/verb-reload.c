@@ -90,19 +90,19 @@ static int desired_units_hash(Reload *r, uint64_t *ret) {
 }
 
 
-static int parse_rollout_options(Reload *r) {
+/* The config's rollout settings, unless an option overrides them. */
+static void set_rollout_options(Reload *r) {
         r->on_failure = arg_on_failure >= 0 ? (OnFailure) arg_on_failure
                                             : r->config ? r->config->rollout.on_failure : ON_FAILURE_STOP;
         r->batch_count = r->config ? r->config->rollout.batch : 1;
         r->batch_percent = r->config ? r->config->rollout.batch_percent : 0;
         r->pause = r->config ? r->config->rollout.pause : 0;
         r->grace = r->config ? r->config->rollout.grace : 0.5;
-        if (arg_batch && batch_spec_parse(arg_batch, &r->batch_count, &r->batch_percent) < 0) {
-                log_error("--batch: '%s' is not a count or a percentage (\"2\", \"25%%\")", arg_batch);
-                return EXIT_USAGE;
+        if (arg_batch_count || arg_batch_percent) {
+                r->batch_count = arg_batch_count;
+                r->batch_percent = arg_batch_percent;
         }
         r->style = arg_json ? PROGRESS_JSON : isatty(STDERR_FILENO) ? PROGRESS_TTY : PROGRESS_PLAIN;
-        return 0;
 }
 
 static int do_reload(Reload *r) {
@@ -214,28 +214,16 @@ static int do_reload(Reload *r) {
         return EXIT_OK;
 }
 
-int verb_reload(int argc, char **argv) {
+int verb_reload(int argc, char **argv, Cluster *c) {
         _cleanup_(app_list_done) AppList apps = {};
-        _cleanup_(cluster_close) Cluster c = {};
-        _cleanup_(reload_done) Reload r = { .app = argv[1] };
+        _cleanup_(reload_done) Reload r = { .c = c, .app = argv[1] };
         _cleanup_free_ char *config_path = NULL;
-        AppLock lock = APP_LOCK_NULL;
         int e;
         (void) argc;
 
-        if ((e = check_app_name(r.app)) || (e = open_cluster(&c)))
-                return e;
-        r.c = &c;
-        if (!cluster_app_exists(&c, r.app)) {
-                log_error("no app '%s' is installed in %s; start it first", r.app, c.unit_dir);
-                return EXIT_FAILURE_;
-        }
-        if ((e = lock_app(r.app, &lock)))
-                return e;
         r.style = arg_json ? PROGRESS_JSON : PROGRESS_PLAIN;
-        if (!(e = load_app_config(&r, &apps, &config_path)) && !(e = parse_rollout_options(&r)))
-                e = do_reload(&r);
-        app_lock_release(&lock);
-        return e;
+        if ((e = load_app_config(&r, &apps, &config_path)))
+                return e;
+        set_rollout_options(&r);
+        return do_reload(&r);
 }
-
