@@ -221,7 +221,7 @@ int hosts_reload(int argc, char **argv) {
         HostsReload hr = {};
         const char *app = argv[1];
         unsigned batch_count = 1, batch_percent = 0;
-        char id[33] = "";
+        char id[33] = "", batch[16];
         bool resumed = false;
         uint64_t begin = now_usec();
         int r;
@@ -256,12 +256,14 @@ int hosts_reload(int argc, char **argv) {
                         log_info("%s: resuming an unfinished rollout across %zu hosts: hosts and instances already on "
                                  "the new version are not restarted", app, arg_hosts.n);
         }
+        snprintf(batch, sizeof(batch), arg_batch_percent ? "%u%%" : "%u", arg_batch_percent ? arg_batch_percent : arg_batch_count);
         char *base[] = { "reload", (char *) app, "--json", "--wait", NULL };
         for (size_t i = 0; base[i]; i++)
                 if (strv_extend(&args, base[i]) < 0)
                         return EXIT_FAILURE_;
         if ((id[0] && (strv_extend(&args, "--rollout-id") < 0 || strv_extend(&args, id) < 0)) ||
-            (arg_batch && (strv_extend(&args, "--batch") < 0 || strv_extend(&args, arg_batch) < 0)) ||
+            ((arg_batch_count || arg_batch_percent) &&
+             (strv_extend(&args, "--batch") < 0 || strv_extend(&args, batch) < 0)) ||
             (arg_on_failure >= 0 && (strv_extend(&args, "--on-failure") < 0 ||
                                      strv_extend(&args, on_failure_to_string(arg_on_failure)) < 0)) ||
             (arg_force && strv_extend(&args, "--force") < 0) || (arg_dry_run && strv_extend(&args, "--dry-run") < 0) ||
