@@ -86,9 +86,8 @@ static int app_status_from_json(json_object *o, AppStatus *ret) {
         return 0;
 }
 
-static int print_one_app(HostsStatus *s, const char *app) {
+static int print_one_app(HostsStatus *s) {
         int w = s->h.name_width > 4 ? s->h.name_width : 4;
-        int result = EXIT_OK;
         char line[640];
 
         for (size_t i = 0; i < s->h.n; i++) {
@@ -113,19 +112,19 @@ static int print_one_app(HostsStatus *s, const char *app) {
                         printf("%-*s  %s\n", w, s->h.runs[i].host->display, line);
                 }
         }
-        (void) app;
-        return result;
+        return EXIT_OK;
 }
 
 static void print_all_apps(HostsStatus *s) {
         int w = s->h.name_width > 4 ? s->h.name_width : 4;
-        bool header = false;
+        bool header = false, answered = false;
 
         for (size_t i = 0; i < s->h.n; i++) {
                 json_object *apps = NULL;
                 if (!s->answers[i] || !json_object_object_get_ex(s->answers[i], "apps", &apps) ||
                     !json_object_is_type(apps, json_type_array))
                         continue;
+                answered = true;
                 for (size_t k = 0; k < json_object_array_length(apps); k++) {
                         json_object *a = json_object_array_get_idx(apps, k);
                         char active[32], reloaded[48] = "-";
@@ -147,7 +146,7 @@ static void print_all_apps(HostsStatus *s) {
                                strna(json_str(a, "state")), reloaded);
                 }
         }
-        if (!header && !arg_quiet)
+        if (!header && answered && !arg_quiet)
                 log_info("no apps installed on any of the hosts that answered");
 }
 
@@ -205,8 +204,8 @@ int hosts_status(int argc, char **argv) {
 
         if (arg_json)
                 print_json(&s);
-        else if (argc > 1)
-                print_one_app(&s, argv[1]);
+        else if (argc > 1 && print_one_app(&s) != EXIT_OK)
+                result = EXIT_FAILURE_;
         else
                 print_all_apps(&s);
         for (size_t i = 0; i < s.h.n; i++) {
