@@ -150,6 +150,16 @@ static bool record_exit(HostsRun *h, HostRun *run) {
                 log_error("%s: %s", run->host->display, out->failure);
                 return false;
         }
+        /* ssh passes on the remote command's exit status: one that differs from what it reported
+         * went wrong after it (a crash, a leak report under a sanitizer). */
+        if (WIFEXITED(run->wait_status) && WEXITSTATUS(run->wait_status) != out->exit_code) {
+                if (asprintf(&out->failure, "clusterctl there exited with status %d after reporting %d%s%s",
+                             WEXITSTATUS(run->wait_status), out->exit_code, run->last_stderr ? ": " : "",
+                             strempty(run->last_stderr)) < 0)
+                        out->failure = NULL;
+                log_error("%s: %s", run->host->display, strna(out->failure));
+                return false;
+        }
         return out->exit_code == EXIT_OK || out->exit_code == EXIT_NOT_ACTIVE;
 }
 
