@@ -22,6 +22,10 @@ void fanout_stop(void) {
         interrupted = 1;
 }
 
+bool fanout_stopping(void) {
+        return interrupted;
+}
+
 void host_run_done(HostRun *run) {
         strv_free(run->argv);
         buffer_done(&run->out);

@@ -50,6 +50,8 @@ int fanout_run(HostRun *runs, size_t n, size_t max_parallel, const FanoutOps *op
 
 /* Makes fanout_run() stop as an interruption does: for a verb whose output went away. */
 void fanout_stop(void);
+/* fanout_run() is stopping because of an interruption or fanout_stop(). */
+bool fanout_stopping(void);
 
 /* Hosts that were never started (after a stop, or an interruption). */
 static inline bool host_run_reached(const HostRun *run) {

@@ -145,9 +145,11 @@ static bool record_exit(HostsRun *h, HostRun *run) {
                 return false;
         }
         if (out->exit_code < 0) {
-                /* Answered, then went away before its result: the connection dropped. */
+                /* Answered, then went away before its result: the connection dropped, or we ended it
+                 * (Ctrl-C, logs -f), which needs no message per host. */
                 out->failure = strdup("the connection ended before the command finished there");
-                log_error("%s: %s", run->host->display, out->failure);
+                if (!fanout_stopping())
+                        log_error("%s: %s", run->host->display, out->failure);
                 return false;
         }
         /* ssh passes on the remote command's exit status: one that differs from what it reported

@@ -65,7 +65,8 @@ static int compare_lines(const void *a, const void *b) {
 
 /* Every host's last lines are in: print them merged, then whatever comes as it comes. */
 static void flush_merged(HostsLogs *l) {
-        qsort(l->lines, l->n_lines, sizeof(MergedLine), compare_lines);
+        if (l->n_lines > 0)
+                qsort(l->lines, l->n_lines, sizeof(MergedLine), compare_lines);
         for (size_t i = 0; i < l->n_lines; i++) {
                 print_line(l, l->lines[i].host, l->lines[i].entry);
                 json_object_put(l->lines[i].entry);
