@@ -67,14 +67,10 @@ int collect_status(Cluster *c, const char *app, AppStatus *ret) {
         r = cluster_loaded_units(c, app, &loaded);
         if (r < 0)
                 return r;
-        size_t al = strlen(app);
         for (size_t i = 0; loaded && loaded[i]; i++) {
                 unsigned k;
-                _cleanup_free_ char *num = NULL;
-                if (!endswith(loaded[i], ".service") || strncmp(loaded[i], app, al) || loaded[i][al] != '@')
-                        continue;
-                num = strndup(loaded[i] + al + 1, strlen(loaded[i]) - al - 1 - strlen(".service"));
-                if (num && safe_atou(num, &k) >= 0 && (r = index_list_add(&all, &n_all, k)) < 0)
+                if (unit_name_parse_instance(loaded[i], strlen(loaded[i]), app, ".service", &k) >= 0 &&
+                    (r = index_list_add(&all, &n_all, k)) < 0)
                         return r;
         }
         if (n_all > 1)

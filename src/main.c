@@ -432,18 +432,18 @@ static int parse_options(int argc, char **argv, uint32_t *ret_given) {
         return 0;
 }
 
-/* The options given that the verb does not take: a usage error naming the first. */
+/* An option given that the verb does not take is a usage error naming it: -EINVAL. */
 static int check_verb_options(const Verb *v, uint32_t given) {
         for (OptionIndex o = 0; o < _O_MAX; o++)
                 if ((given & OPTION(o)) && !verb_takes(v, o)) {
-                        log_error("%s does not take --%s; see 'clusterctl %s --help'", v->name, options[o].name,
-                                  v->name);
-                        return EXIT_USAGE;
+                        return log_error_errno(-EINVAL, "%s does not take --%s; see 'clusterctl %s --help'", v->name,
+                                               options[o].name, v->name);
                 }
         return 0;
 }
 
-/* Resolves what the table says the verb needs, then runs it. */
+/* Resolves what the table says the verb needs, then runs it. Returns what the verb returns: an
+ * exit status, or a negative errno already reported. */
 static int dispatch(const Verb *v, int argc, char **argv) {
         _cleanup_(cluster_close) Cluster cluster = {};
         _cleanup_(app_lock_release) AppLock lock = APP_LOCK_NULL;
@@ -454,22 +454,21 @@ static int dispatch(const Verb *v, int argc, char **argv) {
                 log_error("%s: wrong number of arguments\nUsage: clusterctl %s", v->name, v->usage);
                 return EXIT_USAGE;
         }
-        if (app && (r = check_app_name(app)))
-                return r;
-        if (v->check_args && (r = v->check_args(argc, argv)))
-                return r;
+        if (app && check_app_name(app) < 0)
+                return EXIT_USAGE;
+        if (v->check_args && v->check_args(argc, argv) < 0)
+                return EXIT_USAGE;
         if (v->flags & VERB_MANAGER) {
                 r = open_cluster(&cluster);
-                if (r)
+                if (r < 0)
                         return r;
         }
-        if (app && (v->flags & VERB_INSTALLED) && !cluster_app_exists(&cluster, app)) {
-                log_error("no app '%s' is installed in %s; 'clusterctl start' installs one", app, cluster.unit_dir);
-                return EXIT_FAILURE_;
-        }
+        if (app && (v->flags & VERB_INSTALLED) && !cluster_app_exists(&cluster, app))
+                return log_error_errno(-ENOENT, "no app '%s' is installed in %s; 'clusterctl start' installs one", app,
+                                       cluster.unit_dir);
         if (app && (v->flags & VERB_LOCKED)) {
                 r = lock_app(app, &lock);
-                if (r)
+                if (r < 0)
                         return r;
         }
         return v->run(argc, argv, v->flags & VERB_MANAGER ? &cluster : NULL);
@@ -506,8 +505,8 @@ static int run(int argc, char **argv) {
                 log_error("unknown command '%s'; see 'clusterctl --help'", args[0]);
                 return EXIT_USAGE;
         }
-        if ((r = check_verb_options(v, given)))
-                return r;
+        if (check_verb_options(v, given) < 0)
+                return EXIT_USAGE;
         return dispatch(v, nargs, args);
 }
 
@@ -520,6 +519,9 @@ int main(int argc, char **argv) {
                 return EXIT_FAILURE_;
         protect_negative_numbers(argc, argv, storage);
         r = run(argc, argv);
+        /* The one place an error becomes an exit status: a verb's -errno is a failure. */
+        if (r < 0)
+                r = EXIT_FAILURE_;
         fflush(stdout);
         for (int i = 0; i < argc; i++)
                 free(storage[i]);

@@ -39,10 +39,9 @@ int reload_restore_previous_units(Reload *r) {
                         e = unitfs_write_atomic(r->c->unit_dir, r->saved[i].path, r->saved[i].text);
                 else
                         e = unitfs_remove(r->c->unit_dir, r->saved[i].path);
-                if (e < 0) {
-                        log_error("%s: cannot restore %s/%s: %s", r->app, r->c->unit_dir, r->saved[i].path, strerror(-e));
-                        return e;
-                }
+                if (e < 0)
+                        return log_error_errno(e, "%s: cannot restore %s/%s: %m", r->app, r->c->unit_dir,
+                                               r->saved[i].path);
         }
         return 0;
 }

@@ -166,19 +166,6 @@ static int compare_unsigned(const void *a, const void *b) {
         return x < y ? -1 : x > y;
 }
 
-/* "web@12.service" → 12 for app "web". */
-static bool parse_instance_name(const char *name, const char *app, const char *suffix, unsigned *ret) {
-        size_t al = strlen(app);
-        _cleanup_free_ char *num = NULL;
-
-        if (strncmp(name, app, al) != 0 || name[al] != '@' || !endswith(name, suffix))
-                return false;
-        num = strndup(name + al + 1, strlen(name) - al - 1 - strlen(suffix));
-        if (!num || (num[0] == '0' && num[1]))
-                return false;
-        return safe_atou(num, ret) >= 0;
-}
-
 int unitfs_wants_list(const char *dir, const char *app, unsigned **ret, size_t *ret_n) {
         _cleanup_free_ char *path = NULL;
         _cleanup_closedir_ DIR *d = NULL;
@@ -195,7 +182,7 @@ int unitfs_wants_list(const char *dir, const char *app, unsigned **ret, size_t *
         } else
                 while ((de = readdir(d))) {
                         unsigned idx;
-                        if (!parse_instance_name(de->d_name, app, ".service", &idx))
+                        if (unit_name_parse_instance(de->d_name, strlen(de->d_name), app, ".service", &idx) < 0)
                                 continue;
                         unsigned *l = realloc(list, sizeof(unsigned) * (n + 1));
                         if (!l)
