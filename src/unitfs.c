@@ -9,6 +9,8 @@
 #include "escape.h"
 #include "util.h"
 
+#define UNIT_FILE_SIZE_MAX (16 * 1024 * 1024)
+
 static void closedirp(DIR **d) {
         if (*d)
                 closedir(*d);
@@ -53,23 +55,10 @@ static int mkdir_p(const char *path, mode_t mode) {
 
 int unitfs_read(const char *dir, const char *relpath, char **ret) {
         _cleanup_free_ char *path = NULL;
-        _cleanup_fclose_ FILE *f = NULL;
-        _cleanup_buffer_ Buffer b = {};
-        char chunk[4096];
-        size_t n;
 
         if (asprintf_safe(&path, "%s/%s", dir, relpath) < 0)
                 return -ENOMEM;
-        f = fopen(path, "re");
-        if (!f)
-                return -errno;
-        while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-                if (buffer_append(&b, chunk, n) < 0)
-                        return -ENOMEM;
-        if (ferror(f))
-                return -EIO;
-        *ret = buffer_steal(&b);
-        return 0;
+        return read_full_file(path, UNIT_FILE_SIZE_MAX, ret);
 }
 
 static int fsync_dir(const char *path) {

@@ -109,3 +109,7 @@ char *strjoin(const char *a, const char *b);
  * normalized. -EINVAL for a relative path. */
 int path_normalize(const char *path, char **ret);
 int asprintf_safe(char **ret, const char *fmt, ...) _printf_(2, 3);
+
+/* The whole of a regular file as a string: -EISDIR for a directory, -EBADF for another kind of
+ * file, -EFBIG above max bytes, -EBADMSG when it holds a NUL byte (it would end the string). */
+int read_full_file(const char *path, size_t max, char **ret);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Errors say what really failed, with the exit status clusterctl(1) documents: a manager that
-# stops answering mid-command, enable links that cannot be read.
+# stops answering mid-command, enable links that cannot be read, a config named by a relative
+# path (its file:line as it is, not doubled).
 source "$(dirname "$0")/lib.sh"
 begin
 
@@ -44,5 +45,16 @@ done
 rm "$UNIT_DIR/linkless.target.wants"
 mv "$WORK/linkless.wants" "$UNIT_DIR/linkless.target.wants"
 expect_eq "both instances still run" "$(active_instances linkless)" 2
+
+# --- a config named by a relative path -----------------------------------------------------
+mkdir -p "$WORK/tree/examples/node"
+printf 'name = "rel";\nexec = "/bin/true";\ninstanses = 2;\n' >"$WORK/tree/examples/node/web.conf"
+for verb in generate check; do
+	rc=0
+	(cd "$WORK/tree" && "$CLUSTERCTL" --user "$verb" examples/node/web.conf) >"$WORK/stdout" 2>"$WORK/stderr" || rc=$?
+	expect_eq "$verb of a bad config given relative to the current directory exits 2" "$rc" 2
+	expect_contains "$verb names the file once, with its line" "$WORK/stderr" "$WORK/tree/examples/node/web.conf:3: unknown key"
+	expect_not_contains "$verb does not double the path" "$WORK/stderr" "examples/node/examples/node"
+done
 
 finish
