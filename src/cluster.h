@@ -58,5 +58,10 @@ int cluster_run_jobs(Cluster *c, const char *method, char *const *units, JobWait
 /* Every loaded unit of an app (services, sockets, target), for stop and delete. */
 int cluster_loaded_units(Cluster *c, const char *app, char ***ret);
 
+/* True when the manager runs a unit of the app from files changed since it loaded them
+ * (NeedDaemonReload=yes, as systemctl warns): units written by a command killed before its
+ * Reload(). Starting such a unit would start the old definition. */
+int cluster_units_stale(Cluster *c, const char *app, bool *ret);
+
 /* The deadline for jobs on these units: their start + stop timeouts from the manager, plus slack. */
 uint64_t cluster_job_deadline(Cluster *c, char *const *units);

@@ -94,6 +94,22 @@ int daemon_reload(Cluster *c) {
         return 0;
 }
 
+int daemon_reload_if_needed(Cluster *c, const char *app, bool changed) {
+        bool stale = false;
+        int r;
+
+        if (!changed) {
+                r = cluster_units_stale(c, app, &stale);
+                if (r < 0)
+                        return log_error_errno(r, "%s: cannot ask the manager whether its units are current: %m", app);
+                if (!stale)
+                        return 0;
+                if (!arg_quiet)
+                        log_info("%s: the manager has not loaded the units on disk yet (an interrupted command?); "
+                                 "reloading it", app);
+        }
+        return daemon_reload(c);
+}
 
 int read_enabled(Cluster *c, const char *app, unsigned **ret, size_t *ret_n) {
         int r = cluster_enabled(c, app, ret, ret_n);

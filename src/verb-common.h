@@ -26,6 +26,10 @@ int render_configured(const char *path, const App *app, UnitSet *ret, unsigned *
 /* Says so when a system-scope app runs as root, which its config asked for explicitly. */
 void warn_if_root(const App *app);
 int daemon_reload(Cluster *c);
+/* Reloads the manager when `changed` (this command wrote units or links), or when it still runs
+ * units of the app from files changed since (cluster_units_stale): a command killed between
+ * writing units and reloading left them so, and the next one finishes its job. */
+int daemon_reload_if_needed(Cluster *c, const char *app, bool changed);
 /* The app's enabled instances, ascending; -errno after saying why they cannot be read. */
 int read_enabled(Cluster *c, const char *app, unsigned **ret, size_t *ret_n);
 

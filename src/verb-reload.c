@@ -137,7 +137,7 @@ static int do_reload(Reload *r) {
                 return log_error_errno(e, "%s: cannot read its units: %m", r->app);
         reload_state_read(r, &saved, &have_saved);
         r->resumed = have_saved && saved.units_hash == desired_hash;
-        r->state = r->resumed ? saved : (RolloutState) { .units_hash = desired_hash, .since_usec = now_usec() };
+        r->state = r->resumed ? saved : (RolloutState) { .units_hash = desired_hash };
 
         if (arg_dry_run) {
                 /* Without a resumed state, every instance would restart. */
@@ -162,14 +162,18 @@ static int do_reload(Reload *r) {
                 e = cluster_apply_plan(r->c, &r->plan, &error);
                 if (e < 0)
                         return log_error_errno(e, "%s: %s", r->app, strna(error));
-                e = daemon_reload(r->c);
-                if (e < 0)
-                        return e;
-                if (!arg_quiet && r->style != PROGRESS_JSON)
-                        log_info("%s: units updated (%zu file%s), rolling them out", r->app, r->plan.write.n_files,
-                                 r->plan.write.n_files == 1 ? "" : "s");
         }
-        /* Written before the first restart: from here on a killed reload resumes. */
+        e = daemon_reload_if_needed(r->c, r->app, r->units_changed);
+        if (e < 0)
+                return e;
+        if (r->units_changed && !arg_quiet && r->style != PROGRESS_JSON)
+                log_info("%s: units updated (%zu file%s), rolling them out", r->app, r->plan.write.n_files,
+                         r->plan.write.n_files == 1 ? "" : "s");
+        /* Only now does the manager run the new units: a process started before this moment runs
+         * the old ones, whatever restarted it. Written before the first restart: from here on a
+         * killed reload resumes. */
+        if (!r->resumed)
+                r->state.since_usec = now_usec();
         if (!r->resumed && (e = reload_state_write(r)) < 0)
                 log_warning("%s: cannot record rollout progress (%s); an interrupted reload will restart every "
                             "instance again", r->app, strerror(-e));

@@ -71,7 +71,8 @@ static int scale_to(Cluster *c, const char *app, unsigned old_count, unsigned co
         r = cluster_set_enabled(c, app, count);
         if (r < 0)
                 return log_error_errno(r, "%s: cannot write the enable links in %s: %m", app, c->unit_dir);
-        if (changed && (r = daemon_reload(c)) < 0)
+        r = daemon_reload_if_needed(c, app, changed);
+        if (r < 0)
                 return r;
         /* Start every desired instance, not only new ones: an interrupted scale converges. */
         units = instance_units_upto(app, count, ".service");

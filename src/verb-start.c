@@ -27,11 +27,9 @@ static int install_app(Cluster *c, const App *app, unsigned count) {
         if (r < 0)
                 return log_error_errno(r, "%s: cannot write the enable links in %s: %m", app->name, c->unit_dir);
         bool links_changed = n_before != count || (n_before > 0 && before[n_before - 1] != count - 1);
-        if (unit_plan_changes(&plan) || links_changed) {
-                r = daemon_reload(c);
-                if (r < 0)
-                        return r;
-        }
+        r = daemon_reload_if_needed(c, app->name, unit_plan_changes(&plan) || links_changed);
+        if (r < 0)
+                return r;
         if (was_installed && plan.write.n_files > 0 && !arg_quiet)
                 log_info("%s: units updated; running instances keep the old version until 'clusterctl reload %s'",
                          app->name, app->name);
