@@ -1,6 +1,7 @@
 /* The state of one app's instances, for status and top. */
 #include "app-status.h"
 
+#include "fileio.h"
 #include "lock.h"
 #include "output.h"
 #include "util.h"
@@ -143,12 +144,11 @@ double ready_seconds(const UnitInfo *u) {
 
 void record_last_reload(Scope scope, const char *app) {
         _cleanup_free_ char *path = NULL;
-        FILE *f;
+        char text[32];
 
-        if (app_runtime_file(scope, app, ".reloaded", &path) < 0 || !(f = fopen(path, "we")))
-                return;
-        fprintf(f, "%lu\n", (unsigned long) realtime_usec());
-        fclose(f);
+        snprintf(text, sizeof(text), "%lu\n", (unsigned long) realtime_usec());
+        if (app_runtime_file(scope, app, ".reloaded", &path) >= 0)
+                (void) write_file_atomic(path, text, 0644);
 }
 
 static void format_uptime(const UnitInfo *u, char *buf, size_t size) {

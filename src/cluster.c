@@ -37,18 +37,12 @@ bool arg_is_config_path(const char *arg) {
 
 int find_app_config(Scope scope, const char *app, char **ret) {
         _cleanup_free_ char *path = NULL;
-        const char *base;
+        int r = app_config_path(scope, app, &path);
 
-        if (scope == SCOPE_SYSTEM)
-                asprintf_safe(&path, "/etc/clusterctl/%s.conf", app);
-        else if ((base = getenv("XDG_CONFIG_HOME")) && base[0] == '/')
-                asprintf_safe(&path, "%s/clusterctl/%s.conf", base, app);
-        else if ((base = getenv("HOME")) && base[0] == '/')
-                asprintf_safe(&path, "%s/.config/clusterctl/%s.conf", base, app);
-        else
+        if (r == -ENXIO)
                 return -ENOENT;
-        if (!path)
-                return -ENOMEM;
+        if (r < 0)
+                return r;
         if (access(path, R_OK) < 0)
                 return -errno;
         *ret = TAKE_PTR(path);

@@ -7,51 +7,10 @@
 #include <sys/stat.h>
 
 #include "escape.h"
+#include "fileio.h"
 #include "util.h"
 
 #define UNIT_FILE_SIZE_MAX (16 * 1024 * 1024)
-
-static void closedirp(DIR **d) {
-        if (*d)
-                closedir(*d);
-}
-#define _cleanup_closedir_ _cleanup_(closedirp)
-
-int unit_dir_for_scope(Scope scope, char **ret) {
-        const char *base;
-        char *dir;
-
-        if (scope == SCOPE_SYSTEM)
-                dir = strdup("/etc/systemd/system");
-        else if ((base = getenv("XDG_CONFIG_HOME")) && base[0] == '/')
-                dir = strjoin(base, "/systemd/user");
-        else if ((base = getenv("HOME")) && base[0] == '/')
-                dir = strjoin(base, "/.config/systemd/user");
-        else
-                return -ENXIO;
-        if (!dir)
-                return -ENOMEM;
-        *ret = dir;
-        return 0;
-}
-
-static int mkdir_p(const char *path, mode_t mode) {
-        _cleanup_free_ char *copy = strdup(path);
-
-        if (!copy)
-                return -ENOMEM;
-        for (char *p = copy + 1; *p; p++) {
-                if (*p != '/')
-                        continue;
-                *p = 0;
-                if (mkdir(copy, mode) < 0 && errno != EEXIST)
-                        return -errno;
-                *p = '/';
-        }
-        if (mkdir(copy, mode) < 0 && errno != EEXIST)
-                return -errno;
-        return 0;
-}
 
 int unitfs_read(const char *dir, const char *relpath, char **ret) {
         _cleanup_free_ char *path = NULL;
@@ -61,67 +20,12 @@ int unitfs_read(const char *dir, const char *relpath, char **ret) {
         return read_full_file(path, UNIT_FILE_SIZE_MAX, ret);
 }
 
-static int fsync_dir(const char *path) {
-        _cleanup_close_ int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (fd < 0)
-                return -errno;
-        return fsync(fd) < 0 ? -errno : 0;
-}
-
-/* Temp files of `name` left by a writer that was killed before its rename. */
-static void remove_stale_temp_files(const char *parent, const char *name) {
-        _cleanup_closedir_ DIR *d = opendir(parent);
-        struct dirent *de;
-        size_t n = strlen(name);
-
-        while (d && (de = readdir(d)))
-                if (de->d_name[0] == '.' && strncmp(de->d_name + 1, name, n) == 0 && de->d_name[n + 1] == '.' &&
-                    strlen(de->d_name) == n + 8)
-                        (void) unlinkat(dirfd(d), de->d_name, 0);
-}
-
 int unitfs_write_atomic(const char *dir, const char *relpath, const char *text) {
-        _cleanup_free_ char *path = NULL, *tmp = NULL, *parent_buf = NULL;
-        _cleanup_close_ int fd = -1;
-        size_t len = strlen(text), done = 0;
-        int r;
+        _cleanup_free_ char *path = NULL;
 
-        if (asprintf_safe(&path, "%s/%s", dir, relpath) < 0 || !(parent_buf = strdup(path)))
+        if (asprintf_safe(&path, "%s/%s", dir, relpath) < 0)
                 return -ENOMEM;
-        const char *parent = dirname(parent_buf);
-        r = mkdir_p(parent, 0755);
-        if (r < 0)
-                return r;
-        remove_stale_temp_files(parent, strrchr(path, '/') + 1);
-        /* The temp name starts with '.', which systemd ignores, so a crash leaves no stray unit. */
-        if (asprintf_safe(&tmp, "%s/.%s.XXXXXX", parent, strrchr(path, '/') + 1) < 0)
-                return -ENOMEM;
-        fd = mkostemp(tmp, O_CLOEXEC);
-        if (fd < 0)
-                return -errno;
-        while (done < len) {
-                ssize_t w = write(fd, text + done, len - done);
-                if (w < 0) {
-                        if (errno == EINTR)
-                                continue;
-                        r = -errno;
-                        goto fail;
-                }
-                done += (size_t) w;
-        }
-        if (fchmod(fd, 0644) < 0 || fsync(fd) < 0) {
-                r = -errno;
-                goto fail;
-        }
-        if (rename(tmp, path) < 0) {
-                r = -errno;
-                goto fail;
-        }
-        (void) fsync_dir(parent);
-        return 0;
-fail:
-        unlink(tmp);
-        return r;
+        return write_file_atomic(path, text, 0644);
 }
 
 int unitfs_check_owned(const char *dir, const char *relpath, const char *app) {
