@@ -8,6 +8,7 @@
 #include "config-parser.h"
 #include "escape.h"
 #include "hardening.h"
+#include "listen.h"
 
 #define DEFAULT_INSTANCE_VAR "NODE_APP_INSTANCE"
 #define DEFAULT_READY_TIMEOUT 30.0
@@ -113,7 +114,7 @@ static int validate_app(Parser *p, const config_setting_t *group, App *app) {
         }
         if (app->socket_mode == SOCKET_MODE_REUSEPORT)
                 for (size_t i = 0; app->listen && app->listen[i]; i++)
-                        if (app->listen[i][0] == '/')
+                        if (listen_address_is_unix(app->listen[i]))
                                 return fail_at(p, config_setting_lookup((config_setting_t *) group, "listen"),
                                                "listen: unix socket '%s' cannot be used with socket_mode = "
                                                "\"reuseport\" (the kernel balances only TCP); use \"shared\"",

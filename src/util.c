@@ -51,18 +51,6 @@ int strv_extend(char ***l, const char *value) {
         return strv_push(l, v);
 }
 
-char **strv_copy(char *const *l) {
-        char **c = calloc(strv_length(l) + 1, sizeof(char *));
-        if (!c)
-                return NULL;
-        for (size_t i = 0; l && l[i]; i++)
-                if (!(c[i] = strdup(l[i]))) {
-                        strv_free(c);
-                        return NULL;
-                }
-        return c;
-}
-
 bool strv_contains(char *const *l, const char *s) {
         for (size_t i = 0; l && l[i]; i++)
                 if (streq(l[i], s))

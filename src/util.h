@@ -79,7 +79,6 @@ static inline void strv_freep(char ***l) {
 #define _cleanup_strv_free_ _cleanup_(strv_freep)
 int strv_push(char ***l, char *value);        /* takes ownership of value */
 int strv_extend(char ***l, const char *value); /* copies value */
-char **strv_copy(char *const *l);
 bool strv_contains(char *const *l, const char *s);
 
 /* Appends k to a list of instance indices unless it is there already. */
