@@ -1,6 +1,7 @@
 /* The state of one app's instances, for status and top. */
 #include "app-status.h"
 
+#include "fileio.h"
 #include "lock.h"
 #include "output.h"
 #include "util.h"
@@ -67,14 +68,10 @@ int collect_status(Cluster *c, const char *app, AppStatus *ret) {
         r = cluster_loaded_units(c, app, &loaded);
         if (r < 0)
                 return r;
-        size_t al = strlen(app);
         for (size_t i = 0; loaded && loaded[i]; i++) {
                 unsigned k;
-                _cleanup_free_ char *num = NULL;
-                if (!endswith(loaded[i], ".service") || strncmp(loaded[i], app, al) || loaded[i][al] != '@')
-                        continue;
-                num = strndup(loaded[i] + al + 1, strlen(loaded[i]) - al - 1 - strlen(".service"));
-                if (num && safe_atou(num, &k) >= 0 && (r = index_list_add(&all, &n_all, k)) < 0)
+                if (unit_name_parse_instance(loaded[i], strlen(loaded[i]), app, ".service", &k) >= 0 &&
+                    (r = index_list_add(&all, &n_all, k)) < 0)
                         return r;
         }
         if (n_all > 1)
@@ -147,12 +144,11 @@ double ready_seconds(const UnitInfo *u) {
 
 void record_last_reload(Scope scope, const char *app) {
         _cleanup_free_ char *path = NULL;
-        FILE *f;
+        char text[32];
 
-        if (app_runtime_file(scope, app, ".reloaded", &path) < 0 || !(f = fopen(path, "we")))
-                return;
-        fprintf(f, "%lu\n", (unsigned long) realtime_usec());
-        fclose(f);
+        snprintf(text, sizeof(text), "%lu\n", (unsigned long) realtime_usec());
+        if (app_runtime_file(scope, app, ".reloaded", &path) >= 0)
+                (void) write_file_atomic(path, text, 0644);
 }
 
 static void format_uptime(const UnitInfo *u, char *buf, size_t size) {

@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <sys/stat.h>
 
+#include "dirs.h"
 #include "util.h"
 
 static int connect_private(const char *socket_path, sd_bus **ret) {
@@ -76,13 +77,9 @@ int bus_connect(Scope scope, sd_bus **ret, char **ret_error) {
                         return r;
                 }
         } else {
-                const char *runtime = getenv("XDG_RUNTIME_DIR");
-                if (runtime && *runtime) {
-                        if (asprintf_safe(&private_path, "%s/systemd/private", runtime) < 0)
-                                return -ENOMEM;
-                        if (connect_private(private_path, &bus) >= 0)
-                                return finish_connect(bus, "user", ret, ret_error);
-                }
+                if (scope_path(scope, SCOPE_DIR_RUNTIME, "systemd/private", &private_path) >= 0 &&
+                    connect_private(private_path, &bus) >= 0)
+                        return finish_connect(bus, "user", ret, ret_error);
                 r = sd_bus_open_user(&bus);
                 if (r < 0) {
                         asprintf_safe(ret_error,

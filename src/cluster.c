@@ -8,6 +8,7 @@
 
 #define JOB_SLACK_USEC (10ULL * 1000000ULL)
 #define TIMEOUT_CAP_USEC (3600ULL * 1000000ULL)
+#define PROPERTIES_TIMEOUT_USEC (25ULL * 1000000ULL)
 
 int cluster_open(Cluster *c, Scope scope, char **ret_error) {
         int r;
@@ -34,27 +35,12 @@ bool arg_is_config_path(const char *arg) {
                (stat(arg, &st) == 0 && S_ISREG(st.st_mode));
 }
 
-int app_config_path(Scope scope, const char *app, char **ret) {
-        _cleanup_free_ char *path = NULL;
-        const char *base;
-
-        if (scope == SCOPE_SYSTEM)
-                asprintf_safe(&path, "/etc/clusterctl/%s.conf", app);
-        else if ((base = getenv("XDG_CONFIG_HOME")) && base[0] == '/')
-                asprintf_safe(&path, "%s/clusterctl/%s.conf", base, app);
-        else if ((base = getenv("HOME")) && base[0] == '/')
-                asprintf_safe(&path, "%s/.config/clusterctl/%s.conf", base, app);
-        else
-                return -ENOENT;
-        if (!path)
-                return -ENOMEM;
-        *ret = TAKE_PTR(path);
-        return 0;
-}
-
 int find_app_config(Scope scope, const char *app, char **ret) {
         _cleanup_free_ char *path = NULL;
         int r = app_config_path(scope, app, &path);
+
+        if (r == -ENXIO)
+                return -ENOENT;
         if (r < 0)
                 return r;
         if (access(path, R_OK) < 0)
@@ -233,4 +219,60 @@ int cluster_loaded_units(Cluster *c, const char *app, char ***ret) {
                 return -ENOMEM;
         char *patterns[] = { p1, p2, p3, p4, NULL };
         return bus_list_units(c->bus, patterns, ret, &error);
+}
+
+typedef struct StaleQuery {
+        size_t remaining;
+        bool stale;
+} StaleQuery;
+
+static int on_need_daemon_reload(sd_bus_message *m, void *userdata, sd_bus_error *ret_error) {
+        StaleQuery *q = userdata;
+        int b = 0;
+        (void) ret_error;
+
+        q->remaining--;
+        if (!sd_bus_message_is_method_error(m, NULL) && sd_bus_message_read(m, "v", "b", &b) >= 0 && b)
+                q->stale = true;
+        return 0;
+}
+
+static bool no_query_remaining(void *userdata) {
+        return ((StaleQuery *) userdata)->remaining == 0;
+}
+
+int cluster_units_stale(Cluster *c, const char *app, bool *ret) {
+        _cleanup_strv_free_ char **units = NULL;
+        sd_bus_slot **slots = NULL;
+        StaleQuery q = {};
+        size_t n;
+        int r;
+
+        r = cluster_loaded_units(c, app, &units);
+        if (r < 0)
+                return r;
+        n = strv_length(units);
+        if (!(slots = calloc(n ? n : 1, sizeof(sd_bus_slot *))))
+                return -ENOMEM;
+        /* One round of asynchronous calls, as for the status, not one round trip per unit. */
+        for (size_t i = 0; i < n; i++) {
+                _cleanup_free_ char *path = NULL;
+                r = sd_bus_path_encode("/org/freedesktop/systemd1/unit", units[i], &path);
+                if (r < 0)
+                        goto finish;
+                r = sd_bus_call_method_async(c->bus, &slots[i], SD_DEST, path, "org.freedesktop.DBus.Properties", "Get",
+                                             on_need_daemon_reload, &q, "ss", "org.freedesktop.systemd1.Unit",
+                                             "NeedDaemonReload");
+                if (r < 0)
+                        goto finish;
+                q.remaining++;
+        }
+        r = bus_run_until(c->bus, now_usec() + PROPERTIES_TIMEOUT_USEC, no_query_remaining, &q);
+        if (r >= 0)
+                *ret = q.stale;
+finish:
+        for (size_t i = 0; i < n; i++)
+                sd_bus_slot_unref(slots[i]);
+        free(slots);
+        return r < 0 ? r : 0;
 }

@@ -25,8 +25,6 @@ bool arg_is_config_path(const char *arg);
 /* The config of an app by name: /etc/clusterctl/APP.conf, or $XDG_CONFIG_HOME/clusterctl/APP.conf
  * for the user scope. -ENOENT when there is none. */
 int find_app_config(Scope scope, const char *app, char **ret);
-/* Where that config goes, whether or not it is there. */
-int app_config_path(Scope scope, const char *app, char **ret);
 
 /* What has to change on disk to make an app's files match its config at `count` instances. */
 typedef struct UnitPlan {
@@ -59,6 +57,11 @@ int cluster_run_jobs(Cluster *c, const char *method, char *const *units, JobWait
 
 /* Every loaded unit of an app (services, sockets, target), for stop and delete. */
 int cluster_loaded_units(Cluster *c, const char *app, char ***ret);
+
+/* True when the manager runs a unit of the app from files changed since it loaded them
+ * (NeedDaemonReload=yes, as systemctl warns): units written by a command killed before its
+ * Reload(). Starting such a unit would start the old definition. */
+int cluster_units_stale(Cluster *c, const char *app, bool *ret);
 
 /* The deadline for jobs on these units: their start + stop timeouts from the manager, plus slack. */
 uint64_t cluster_job_deadline(Cluster *c, char *const *units);

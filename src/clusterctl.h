@@ -55,7 +55,9 @@ typedef enum VerbFlags {
         VERB_ALIAS = 1 << 4,     /* another name of the verb above it: left out of the option lists */
 } VerbFlags;
 
-/* A verb returns its exit status; c is the open manager connection with VERB_MANAGER, else NULL. */
+/* A verb returns its exit status (EXIT_OK, EXIT_USAGE, EXIT_NOT_ACTIVE), or a negative errno after
+ * reporting the failure: main() maps that to EXIT_FAILURE_, once. c is the open manager
+ * connection with VERB_MANAGER, else NULL. */
 typedef int (*VerbFn)(int argc, char **argv, Cluster *c);
 
 typedef struct Verb {
@@ -64,7 +66,8 @@ typedef struct Verb {
         int max_args; /* -1: any */
         VerbFlags flags;
         uint32_t options; /* OPTION(…) of each option it takes, besides the common ones */
-        /* Optional: checks the arguments' syntax before anything is contacted; 0 or EXIT_USAGE. */
+        /* Optional: checks the arguments' syntax before anything is contacted; 0, or -EINVAL after
+         * saying what is wrong (a usage error). */
         int (*check_args)(int argc, char **argv);
         VerbFn run;
         const char *usage;

@@ -8,11 +8,13 @@
 #include "config-parser.h"
 #include "escape.h"
 #include "hardening.h"
+#include "listen.h"
 
 #define DEFAULT_INSTANCE_VAR "NODE_APP_INSTANCE"
 #define DEFAULT_READY_TIMEOUT 30.0
 #define DEFAULT_RESTART_DELAY 1.0
 #define DEFAULT_GRACE 0.5
+#define CONFIG_SIZE_MAX (4 * 1024 * 1024)
 
 void config_error_done(ConfigError *e) {
         free(e->file);
@@ -112,7 +114,7 @@ static int validate_app(Parser *p, const config_setting_t *group, App *app) {
         }
         if (app->socket_mode == SOCKET_MODE_REUSEPORT)
                 for (size_t i = 0; app->listen && app->listen[i]; i++)
-                        if (app->listen[i][0] == '/')
+                        if (listen_address_is_unix(app->listen[i]))
                                 return fail_at(p, config_setting_lookup((config_setting_t *) group, "listen"),
                                                "listen: unix socket '%s' cannot be used with socket_mode = "
                                                "\"reuseport\" (the kernel balances only TCP); use \"shared\"",
@@ -265,13 +267,10 @@ static int config_load(const char *text, const char *path, AppList *ret, ConfigE
         config_init(&cfg);
         cfgp = &cfg;
         config_set_include_dir(&cfg, p.dir);
-        if (text ? config_read_string(&cfg, text) != CONFIG_TRUE : config_read_file(&cfg, path) != CONFIG_TRUE) {
-                if (config_error_type(&cfg) == CONFIG_ERR_FILE_IO) {
-                        error.file = strdup(path);
-                        r = asprintf(&error.message, "cannot read: %s", strerror(errno ? errno : EIO));
-                        *ret_error = error;
-                        return -EIO;
-                }
+        /* From a string, also for a file (read by config_load_file): libconfig would keep the
+         * name as given, relative to wherever clusterctl ran, and leave no errno worth reporting
+         * for a file it cannot read. Settings of the main text have no file: p.path is theirs. */
+        if (config_read_string(&cfg, text) != CONFIG_TRUE) {
                 const char *f = config_error_file(&cfg);
                 error.file = strdup(f ? f : abs);
                 error.line = config_error_line(&cfg);
@@ -293,22 +292,22 @@ static int config_load(const char *text, const char *path, AppList *ret, ConfigE
 }
 
 int config_load_file(const char *path, AppList *ret, ConfigError *ret_error) {
-        struct stat st;
+        _cleanup_free_ char *text = NULL;
+        int r = read_full_file(path, CONFIG_SIZE_MAX, &text);
 
-        if (stat(path, &st) < 0) {
-                int r = -errno;
-                ret_error->file = strdup(path);
-                ret_error->line = 0;
-                ret_error->message = strdup(strerror(-r));
-                return r;
+        if (r < 0) {
+                *ret_error = (ConfigError) { .file = strdup(path) };
+                if (r == -EISDIR || r == -EBADF)
+                        ret_error->message = strdup("not a regular file");
+                else if (r == -EBADMSG)
+                        ret_error->message = strdup("not a text file (it contains a NUL byte)");
+                else if (r == -EFBIG)
+                        ret_error->message = strdup("too large for a config (over 4 MiB)");
+                else
+                        (void) asprintf_safe(&ret_error->message, "cannot read: %s", strerror(-r));
+                return r == -EISDIR || r == -EBADF || r == -EBADMSG || r == -EFBIG ? -EINVAL : r;
         }
-        if (!S_ISREG(st.st_mode)) {
-                ret_error->file = strdup(path);
-                ret_error->line = 0;
-                ret_error->message = strdup("not a regular file");
-                return -EINVAL;
-        }
-        return config_load(NULL, path, ret, ret_error);
+        return config_load(text, path, ret, ret_error);
 }
 
 int config_load_string(const char *text, const char *path, AppList *ret, ConfigError *ret_error) {

@@ -224,8 +224,10 @@ int read_config_for_hosts(const char *path, char **ret_text, char **ret_app) {
                 log_error("%s: no app name (name = \"…\";)", path);
                 goto out;
         }
-        if ((r = check_app_name(name)))
+        if (check_app_name(name) < 0) {
+                r = EXIT_USAGE;
                 goto out;
+        }
         if (!(*ret_app = strdup(name))) {
                 r = EXIT_FAILURE_;
                 goto out;

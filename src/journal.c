@@ -143,19 +143,13 @@ struct LogReader {
 
 /* "web@3.service" or "web@3" → 3 for app "web"; -1 otherwise. */
 static int instance_of(const char *app, size_t app_len, const char *value, size_t len) {
-        char buf[32];
-        size_t i = 0;
+        unsigned k;
+        (void) app_len;
 
-        if (len <= app_len + 1 || strncmp(value, app, app_len) != 0 || value[app_len] != '@')
+        if (unit_name_parse_instance(value, len, app, ".service", &k) < 0 &&
+            unit_name_parse_instance(value, len, app, "", &k) < 0)
                 return -1;
-        for (const char *p = value + app_len + 1; p < value + len && *p >= '0' && *p <= '9' && i < sizeof(buf) - 1; p++)
-                buf[i++] = *p;
-        buf[i] = 0;
-        const char *rest = value + app_len + 1 + i;
-        size_t rest_len = len - app_len - 1 - i;
-        if (i == 0 || !(rest_len == 0 || (rest_len == 8 && memcmp(rest, ".service", 8) == 0)))
-                return -1;
-        return atoi(buf);
+        return (int) k;
 }
 
 static bool wanted(const LogReader *r, int k) {

@@ -65,15 +65,3 @@ int listen_address_normalize(const char *s, char **ret) {
 bool listen_address_is_unix(const char *s) {
         return s[0] == '/';
 }
-
-unsigned listen_address_port(const char *s) {
-        const char *colon;
-        unsigned port = 0;
-
-        if (listen_address_is_unix(s))
-                return 0;
-        colon = strrchr(s, ':');
-        if (parse_port(colon ? colon + 1 : s, &port) < 0)
-                return 0;
-        return port;
-}

@@ -6,5 +6,3 @@
 
 int listen_address_normalize(const char *s, char **ret);
 bool listen_address_is_unix(const char *s);
-/* The TCP port of an address, or 0 for a unix socket. */
-unsigned listen_address_port(const char *s);

@@ -5,17 +5,8 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 
+#include "dirs.h"
 #include "util.h"
-
-static int lock_dir(Scope scope, char **ret) {
-        const char *runtime = getenv("XDG_RUNTIME_DIR");
-
-        if (scope == SCOPE_SYSTEM)
-                return (*ret = strdup("/run/clusterctl")) ? 0 : -ENOMEM;
-        if (!runtime || runtime[0] != '/')
-                return -ENXIO;
-        return asprintf_safe(ret, "%s/clusterctl", runtime);
-}
 
 int app_lock_take(Scope scope, const char *app, bool wait, AppLock *ret, int *ret_holder) {
         _cleanup_free_ char *dir = NULL, *path = NULL;
@@ -24,7 +15,7 @@ int app_lock_take(Scope scope, const char *app, bool wait, AppLock *ret, int *re
         int r;
 
         *ret_holder = 0;
-        r = lock_dir(scope, &dir);
+        r = runtime_dir_for_scope(scope, &dir);
         if (r < 0)
                 return r;
         if (mkdir(dir, 0755) < 0 && errno != EEXIST)
@@ -57,7 +48,7 @@ int app_lock_take(Scope scope, const char *app, bool wait, AppLock *ret, int *re
 
 int app_runtime_file(Scope scope, const char *app, const char *suffix, char **ret) {
         _cleanup_free_ char *dir = NULL;
-        int r = lock_dir(scope, &dir);
+        int r = runtime_dir_for_scope(scope, &dir);
         if (r < 0)
                 return r;
         if (mkdir(dir, 0755) < 0 && errno != EEXIST)

@@ -549,13 +549,12 @@ static int parse_options(int argc, char **argv, uint32_t *ret_given) {
         return 0;
 }
 
-/* The options given that the verb does not take: a usage error naming the first. */
+/* An option given that the verb does not take is a usage error naming it: -EINVAL. */
 static int check_verb_options(const Verb *v, uint32_t given) {
         for (OptionIndex o = 0; o < _O_MAX; o++)
                 if ((given & OPTION(o)) && !verb_takes(v, o)) {
-                        log_error("%s does not take --%s; see 'clusterctl %s --help'", v->name, options[o].name,
-                                  v->name);
-                        return EXIT_USAGE;
+                        return log_error_errno(-EINVAL, "%s does not take --%s; see 'clusterctl %s --help'", v->name,
+                                               options[o].name, v->name);
                 }
         return 0;
 }
@@ -568,7 +567,8 @@ static int check_arg_count(const Verb *v, int argc) {
         return 0;
 }
 
-/* Resolves what the table says the verb needs, then runs it. */
+/* Resolves what the table says the verb needs, then runs it. Returns what the verb returns: an
+ * exit status, or a negative errno already reported. */
 static int dispatch(const Verb *v, int argc, char **argv) {
         _cleanup_(cluster_close) Cluster cluster = {};
         _cleanup_(app_lock_release) AppLock lock = APP_LOCK_NULL;
@@ -577,22 +577,21 @@ static int dispatch(const Verb *v, int argc, char **argv) {
 
         if ((r = check_arg_count(v, argc)))
                 return r;
-        if (app && (r = check_app_name(app)))
-                return r;
-        if (v->check_args && (r = v->check_args(argc, argv)))
-                return r;
+        if (app && check_app_name(app) < 0)
+                return EXIT_USAGE;
+        if (v->check_args && v->check_args(argc, argv) < 0)
+                return EXIT_USAGE;
         if (v->flags & VERB_MANAGER) {
                 r = open_cluster(&cluster);
-                if (r)
+                if (r < 0)
                         return r;
         }
-        if (app && (v->flags & VERB_INSTALLED) && !cluster_app_exists(&cluster, app)) {
-                log_error("no app '%s' is installed in %s; 'clusterctl start' installs one", app, cluster.unit_dir);
-                return EXIT_FAILURE_;
-        }
+        if (app && (v->flags & VERB_INSTALLED) && !cluster_app_exists(&cluster, app))
+                return log_error_errno(-ENOENT, "no app '%s' is installed in %s; 'clusterctl start' installs one", app,
+                                       cluster.unit_dir);
         if (app && (v->flags & VERB_LOCKED)) {
                 r = lock_app(app, &lock);
-                if (r)
+                if (r < 0)
                         return r;
         }
         return v->run(argc, argv, v->flags & VERB_MANAGER ? &cluster : NULL);
@@ -632,13 +631,15 @@ static int run(int argc, char **argv) {
         if (arg_remote_protocol > 0) {
                 /* Run by a controller over ssh: everything it reads is one JSON object a line. */
                 r = remote_begin(arg_remote_protocol);
-                if (!r && !(r = check_verb_options(v, given)))
-                        r = dispatch(v, nargs, args);
+                if (r == 0)
+                        r = check_verb_options(v, given) < 0 ? EXIT_USAGE : dispatch(v, nargs, args);
+                if (r < 0)
+                        r = EXIT_FAILURE_; /* the exit status main() would map it to */
                 remote_end(r);
                 return r;
         }
-        if ((r = check_verb_options(v, given)))
-                return r;
+        if (check_verb_options(v, given) < 0)
+                return EXIT_USAGE;
         if (arg_hosts.n > 0)
                 return check_arg_count(v, nargs) ?: hosts_dispatch(v, nargs, args);
         if (given & (OPTION(O_HOST_BATCH) | OPTION(O_PARALLEL) | OPTION(O_CONFIG_STDIN))) {
@@ -658,6 +659,9 @@ int main(int argc, char **argv) {
                 return EXIT_FAILURE_;
         protect_negative_numbers(argc, argv, storage);
         r = run(argc, argv);
+        /* The one place an error becomes an exit status: a verb's -errno is a failure. */
+        if (r < 0)
+                r = EXIT_FAILURE_;
         fflush(stdout);
         for (int i = 0; i < argc; i++)
                 free(storage[i]);

@@ -44,6 +44,24 @@ void log_error(const char *fmt, ...) {
         va_end(ap);
 }
 
+int log_error_errno(int r, const char *fmt, ...) {
+        va_list ap;
+
+        if (r >= 0)
+                r = -EIO; /* a caller's bug, but it must still fail */
+        fputs("clusterctl: ", stderr);
+        errno = -r; /* what %m prints */
+        va_start(ap, fmt);
+        vfprintf(stderr, fmt, ap);
+        va_end(ap);
+        fputc('\n', stderr);
+        return r;
+}
+
+int log_oom(void) {
+        return log_error_errno(-ENOMEM, "out of memory");
+}
+
 void log_warning(const char *fmt, ...) {
         va_list ap;
         va_start(ap, fmt);

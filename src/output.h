@@ -10,6 +10,11 @@
 #include "util.h"
 
 void log_error(const char *fmt, ...) _printf_(1, 2);
+/* Logs an error and returns r, a negative errno, so a failure is reported and passed on in one
+ * line: `return log_error_errno(r, "cannot write %s: %m", path);` — %m is the text of r. */
+int log_error_errno(int r, const char *fmt, ...) _printf_(2, 3);
+/* "out of memory", and -ENOMEM. */
+int log_oom(void);
 void log_warning(const char *fmt, ...) _printf_(1, 2);
 /* Progress and notes on stderr, so stdout stays for data (status, generate). */
 void log_info(const char *fmt, ...) _printf_(1, 2);

@@ -177,7 +177,8 @@ void reload_stop_failed(Reload *r, const unsigned *failed, size_t n) {
                          units[i], own_sockets ? " with its socket" : "", r->app);
 }
 
-
+/* Puts the previous units back and restarts the moved instances on them; 0 when every one came
+ * back, else -errno after saying so. */
 int reload_rollback(Reload *r) {
         _cleanup_free_ unsigned *failed = calloc(r->count ? r->count : 1, sizeof(unsigned));
         _cleanup_free_ unsigned *moved = NULL;
@@ -185,10 +186,14 @@ int reload_rollback(Reload *r) {
         int e;
 
         if (!failed)
-                return EXIT_FAILURE_;
+                return log_oom();
         log_info("%s: rolling back %zu instance%s to the previous units", r->app, n_moved, n_moved == 1 ? "" : "s");
-        if (reload_restore_previous_units(r) < 0 || daemon_reload(r->c))
-                return EXIT_FAILURE_;
+        e = reload_restore_previous_units(r);
+        if (e < 0)
+                return e;
+        e = daemon_reload(r->c);
+        if (e < 0)
+                return e;
         moved = TAKE_PTR(r->moved);
         r->rolling_back = true;
         r->n_moved = 0;
@@ -196,13 +201,11 @@ int reload_rollback(Reload *r) {
         r->total = n_moved;
         e = reload_run_batches(r, moved, n_moved, false, &failed, &n_failed);
         reload_state_remove(r);
-        if (e < 0 || n_failed > 0) {
-                log_error("%s: rollback incomplete: %zu instance%s did not come back on the previous version", r->app,
-                          n_failed, n_failed == 1 ? "" : "s");
-                return EXIT_FAILURE_;
-        }
+        if (e < 0 || n_failed > 0)
+                return log_error_errno(e < 0 ? e : -EIO, "%s: rollback incomplete: %zu instance%s did not come back "
+                                       "on the previous version", r->app, n_failed, n_failed == 1 ? "" : "s");
         log_info("%s: rolled back: all %u instances run the previous version", r->app, r->count);
         if (r->style == PROGRESS_JSON)
                 json_event("rolled_back", NULL, "\"instances\":%u", r->count);
-        return EXIT_FAILURE_; /* the reload itself failed */
+        return 0;
 }

@@ -1,5 +1,6 @@
 /* What a reload keeps on disk: the units it replaced, so a rollback can put them back, and the
  * rollout state in the runtime directory, so a killed reload resumes where it stopped. */
+#include "fileio.h"
 #include "lock.h"
 #include "output.h"
 #include "reload.h"
@@ -39,10 +40,9 @@ int reload_restore_previous_units(Reload *r) {
                         e = unitfs_write_atomic(r->c->unit_dir, r->saved[i].path, r->saved[i].text);
                 else
                         e = unitfs_remove(r->c->unit_dir, r->saved[i].path);
-                if (e < 0) {
-                        log_error("%s: cannot restore %s/%s: %s", r->app, r->c->unit_dir, r->saved[i].path, strerror(-e));
-                        return e;
-                }
+                if (e < 0)
+                        return log_error_errno(e, "%s: cannot restore %s/%s: %m", r->app, r->c->unit_dir,
+                                               r->saved[i].path);
         }
         return 0;
 }
@@ -52,14 +52,7 @@ int reload_state_write(Reload *r) {
         int e = app_runtime_file(r->c->scope, r->app, ".rollout", &path);
         if (e < 0 || !text)
                 return e < 0 ? e : -ENOMEM;
-        _cleanup_free_ char *tmp = strjoin(path, ".tmp");
-        FILE *f = tmp ? fopen(tmp, "we") : NULL;
-        if (!f)
-                return -errno;
-        fputs(text, f);
-        if (fclose(f) != 0 || rename(tmp, path) < 0)
-                return -errno;
-        return 0;
+        return write_file_atomic(path, text, 0644);
 }
 
 void reload_state_read(Reload *r, RolloutState *ret, bool *ret_found) {

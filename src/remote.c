@@ -6,6 +6,8 @@
 #include <signal.h>
 
 #include "clusterctl.h"
+#include "dirs.h"
+#include "fileio.h"
 #include "hostspec.h"
 #include "lock.h"
 #include "output.h"
@@ -66,15 +68,12 @@ bool rollout_finished_here(Scope scope, const char *app, uint64_t units_hash) {
 }
 
 void record_rollout_finished(Scope scope, const char *app, uint64_t units_hash) {
-        _cleanup_free_ char *path = NULL, *tmp = NULL;
-        FILE *f;
+        _cleanup_free_ char *path = NULL, *text = NULL;
 
         if (!arg_rollout_id || app_runtime_file(scope, app, ".rollout-done", &path) < 0 ||
-            !(tmp = strjoin(path, ".tmp")) || !(f = fopen(tmp, "we")))
+            asprintf_safe(&text, "%s %016llx\n", arg_rollout_id, (unsigned long long) units_hash) < 0)
                 return;
-        fprintf(f, "%s %016llx\n", arg_rollout_id, (unsigned long long) units_hash);
-        if (fclose(f) == 0)
-                (void) rename(tmp, path);
+        (void) write_file_atomic(path, text, 0644);
 }
 
 static int read_stdin(char **ret) {

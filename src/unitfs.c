@@ -7,132 +7,25 @@
 #include <sys/stat.h>
 
 #include "escape.h"
+#include "fileio.h"
 #include "util.h"
 
-static void closedirp(DIR **d) {
-        if (*d)
-                closedir(*d);
-}
-#define _cleanup_closedir_ _cleanup_(closedirp)
-
-int unit_dir_for_scope(Scope scope, char **ret) {
-        const char *base;
-        char *dir;
-
-        if (scope == SCOPE_SYSTEM)
-                dir = strdup("/etc/systemd/system");
-        else if ((base = getenv("XDG_CONFIG_HOME")) && base[0] == '/')
-                dir = strjoin(base, "/systemd/user");
-        else if ((base = getenv("HOME")) && base[0] == '/')
-                dir = strjoin(base, "/.config/systemd/user");
-        else
-                return -ENXIO;
-        if (!dir)
-                return -ENOMEM;
-        *ret = dir;
-        return 0;
-}
-
-static int mkdir_p(const char *path, mode_t mode) {
-        _cleanup_free_ char *copy = strdup(path);
-
-        if (!copy)
-                return -ENOMEM;
-        for (char *p = copy + 1; *p; p++) {
-                if (*p != '/')
-                        continue;
-                *p = 0;
-                if (mkdir(copy, mode) < 0 && errno != EEXIST)
-                        return -errno;
-                *p = '/';
-        }
-        if (mkdir(copy, mode) < 0 && errno != EEXIST)
-                return -errno;
-        return 0;
-}
+#define UNIT_FILE_SIZE_MAX (16 * 1024 * 1024)
 
 int unitfs_read(const char *dir, const char *relpath, char **ret) {
         _cleanup_free_ char *path = NULL;
-        _cleanup_fclose_ FILE *f = NULL;
-        _cleanup_buffer_ Buffer b = {};
-        char chunk[4096];
-        size_t n;
 
         if (asprintf_safe(&path, "%s/%s", dir, relpath) < 0)
                 return -ENOMEM;
-        f = fopen(path, "re");
-        if (!f)
-                return -errno;
-        while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-                if (buffer_append(&b, chunk, n) < 0)
-                        return -ENOMEM;
-        if (ferror(f))
-                return -EIO;
-        *ret = buffer_steal(&b);
-        return 0;
-}
-
-static int fsync_dir(const char *path) {
-        _cleanup_close_ int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (fd < 0)
-                return -errno;
-        return fsync(fd) < 0 ? -errno : 0;
-}
-
-/* Temp files of `name` left by a writer that was killed before its rename. */
-static void remove_stale_temp_files(const char *parent, const char *name) {
-        _cleanup_closedir_ DIR *d = opendir(parent);
-        struct dirent *de;
-        size_t n = strlen(name);
-
-        while (d && (de = readdir(d)))
-                if (de->d_name[0] == '.' && strncmp(de->d_name + 1, name, n) == 0 && de->d_name[n + 1] == '.' &&
-                    strlen(de->d_name) == n + 8)
-                        (void) unlinkat(dirfd(d), de->d_name, 0);
+        return read_full_file(path, UNIT_FILE_SIZE_MAX, ret);
 }
 
 int unitfs_write_atomic(const char *dir, const char *relpath, const char *text) {
-        _cleanup_free_ char *path = NULL, *tmp = NULL, *parent_buf = NULL;
-        _cleanup_close_ int fd = -1;
-        size_t len = strlen(text), done = 0;
-        int r;
+        _cleanup_free_ char *path = NULL;
 
-        if (asprintf_safe(&path, "%s/%s", dir, relpath) < 0 || !(parent_buf = strdup(path)))
+        if (asprintf_safe(&path, "%s/%s", dir, relpath) < 0)
                 return -ENOMEM;
-        const char *parent = dirname(parent_buf);
-        r = mkdir_p(parent, 0755);
-        if (r < 0)
-                return r;
-        remove_stale_temp_files(parent, strrchr(path, '/') + 1);
-        /* The temp name starts with '.', which systemd ignores, so a crash leaves no stray unit. */
-        if (asprintf_safe(&tmp, "%s/.%s.XXXXXX", parent, strrchr(path, '/') + 1) < 0)
-                return -ENOMEM;
-        fd = mkostemp(tmp, O_CLOEXEC);
-        if (fd < 0)
-                return -errno;
-        while (done < len) {
-                ssize_t w = write(fd, text + done, len - done);
-                if (w < 0) {
-                        if (errno == EINTR)
-                                continue;
-                        r = -errno;
-                        goto fail;
-                }
-                done += (size_t) w;
-        }
-        if (fchmod(fd, 0644) < 0 || fsync(fd) < 0) {
-                r = -errno;
-                goto fail;
-        }
-        if (rename(tmp, path) < 0) {
-                r = -errno;
-                goto fail;
-        }
-        (void) fsync_dir(parent);
-        return 0;
-fail:
-        unlink(tmp);
-        return r;
+        return write_file_atomic(path, text, 0644);
 }
 
 int unitfs_check_owned(const char *dir, const char *relpath, const char *app) {
@@ -166,19 +59,6 @@ static int compare_unsigned(const void *a, const void *b) {
         return x < y ? -1 : x > y;
 }
 
-/* "web@12.service" → 12 for app "web". */
-static bool parse_instance_name(const char *name, const char *app, const char *suffix, unsigned *ret) {
-        size_t al = strlen(app);
-        _cleanup_free_ char *num = NULL;
-
-        if (strncmp(name, app, al) != 0 || name[al] != '@' || !endswith(name, suffix))
-                return false;
-        num = strndup(name + al + 1, strlen(name) - al - 1 - strlen(suffix));
-        if (!num || (num[0] == '0' && num[1]))
-                return false;
-        return safe_atou(num, ret) >= 0;
-}
-
 int unitfs_wants_list(const char *dir, const char *app, unsigned **ret, size_t *ret_n) {
         _cleanup_free_ char *path = NULL;
         _cleanup_closedir_ DIR *d = NULL;
@@ -195,7 +75,7 @@ int unitfs_wants_list(const char *dir, const char *app, unsigned **ret, size_t *
         } else
                 while ((de = readdir(d))) {
                         unsigned idx;
-                        if (!parse_instance_name(de->d_name, app, ".service", &idx))
+                        if (unit_name_parse_instance(de->d_name, strlen(de->d_name), app, ".service", &idx) < 0)
                                 continue;
                         unsigned *l = realloc(list, sizeof(unsigned) * (n + 1));
                         if (!l)

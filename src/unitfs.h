@@ -5,16 +5,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "dirs.h"
 #include "render.h"
-
-/* /etc/systemd/system, or $XDG_CONFIG_HOME/systemd/user (~/.config/systemd/user). */
-int unit_dir_for_scope(Scope scope, char **ret);
 
 /* -ENOENT when absent. */
 int unitfs_read(const char *dir, const char *relpath, char **ret);
 
-/* Temp file + fsync + rename: a reader sees the old file or the new one, never half of one.
- * Creates the parent directory (for drop-ins). */
+/* write_file_atomic() at dir/relpath: a reader sees the old file or the new one, never half of
+ * one. Creates the parent directory (for drop-ins). */
 int unitfs_write_atomic(const char *dir, const char *relpath, const char *text);
 
 /* 0 when relpath is absent or carries our marker for `app`; -EEXIST when something else is there

@@ -4,7 +4,9 @@
 #include <ctype.h>
 #include <limits.h>
 #include <math.h>
+#include <fcntl.h>
 #include <stdarg.h>
+#include <sys/stat.h>
 #include <time.h>
 
 bool startswith(const char *s, const char *prefix) {
@@ -242,5 +244,38 @@ int asprintf_safe(char **ret, const char *fmt, ...) {
                 *ret = NULL;
                 return -ENOMEM;
         }
+        return 0;
+}
+
+int read_full_file(const char *path, size_t max, char **ret) {
+        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK); /* a FIFO must not block */
+        _cleanup_buffer_ Buffer b = {};
+        struct stat st;
+        char chunk[16384];
+
+        if (fd < 0)
+                return -errno;
+        if (fstat(fd, &st) < 0)
+                return -errno;
+        if (S_ISDIR(st.st_mode))
+                return -EISDIR;
+        if (!S_ISREG(st.st_mode))
+                return -EBADF;
+        for (;;) {
+                ssize_t n = read(fd, chunk, sizeof(chunk));
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0)
+                        return -errno;
+                if (n == 0)
+                        break;
+                if (b.len + (size_t) n > max)
+                        return -EFBIG;
+                if (memchr(chunk, 0, (size_t) n))
+                        return -EBADMSG;
+                if (buffer_append(&b, chunk, (size_t) n) < 0)
+                        return -ENOMEM;
+        }
+        *ret = buffer_steal(&b);
         return 0;
 }

@@ -1,6 +1,7 @@
 /* Small helpers shared by every module: cleanup ownership, string lists, numbers. */
 #pragma once
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -40,6 +41,12 @@ static inline void closep(int *fd) {
                 close(*fd);
 }
 #define _cleanup_close_ _cleanup_(closep)
+
+static inline void closedirp(DIR **d) {
+        if (*d)
+                closedir(*d);
+}
+#define _cleanup_closedir_ _cleanup_(closedirp)
 
 static inline bool streq(const char *a, const char *b) {
         return strcmp(a, b) == 0;
@@ -109,3 +116,7 @@ char *strjoin(const char *a, const char *b);
  * normalized. -EINVAL for a relative path. */
 int path_normalize(const char *path, char **ret);
 int asprintf_safe(char **ret, const char *fmt, ...) _printf_(2, 3);
+
+/* The whole of a regular file as a string: -EISDIR for a directory, -EBADF for another kind of
+ * file, -EFBIG above max bytes, -EBADMSG when it holds a NUL byte (it would end the string). */
+int read_full_file(const char *path, size_t max, char **ret);

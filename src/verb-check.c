@@ -1,5 +1,4 @@
 /* clusterctl check FILE: validate a config and render its units, changing nothing. */
-#include "instances.h"
 #include "listen.h"
 #include "output.h"
 #include "util.h"
@@ -11,19 +10,17 @@ int verb_check(int argc, char **argv, Cluster *c) {
         (void) argc;
         (void) c;
 
-        if ((r = load_config(argv[1], &apps)))
-                return r;
+        r = load_config(argv[1], &apps);
+        if (r < 0)
+                return config_error_status(r);
         for (size_t i = 0; i < apps.n_apps; i++) {
                 const App *app = &apps.apps[i];
                 _cleanup_(unit_set_done) UnitSet set = {};
-                _cleanup_free_ char *error = NULL;
-                unsigned count = instance_spec_resolve(&app->instances, usable_cpus());
+                unsigned count;
 
-                r = render_app_all(app, arg_scope, count, &set, &error);
-                if (r < 0) {
-                        log_error("%s: app '%s': %s", argv[1], app->name, error ? error : strerror(-r));
-                        return EXIT_USAGE;
-                }
+                r = render_configured(argv[1], app, &set, &count);
+                if (r < 0)
+                        return config_error_status(r);
                 warn_if_root(app);
                 if (!arg_quiet)
                         printf("%s: %s: ok, %u instance%s, %s%s%s\n", argv[1], app->name, count, count == 1 ? "" : "s",

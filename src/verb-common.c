@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include "escape.h"
+#include "instances.h"
 #include "output.h"
 #include "unitfs.h"
 #include "util.h"
@@ -11,37 +12,31 @@
 int open_cluster(Cluster *c) {
         _cleanup_free_ char *error = NULL;
         int r = cluster_open(c, arg_scope, &error);
-        if (r < 0) {
-                log_error("%s", error ? error : strerror(-r));
-                return EXIT_FAILURE_;
-        }
+        if (r < 0)
+                return error ? log_error_errno(r, "%s", error) : log_error_errno(r, "cannot connect: %m");
         return 0;
 }
 
 int check_app_name(const char *name) {
         if (app_name_is_valid(name))
                 return 0;
-        log_error("'%s' is not a valid app name (1 to %d characters of A-Z a-z 0-9 _ -, not starting with -)",
-                  name, APP_NAME_MAX);
-        return EXIT_USAGE;
+        return log_error_errno(-EINVAL,
+                               "'%s' is not a valid app name (1 to %d characters of A-Z a-z 0-9 _ -, not "
+                               "starting with -)",
+                               name, APP_NAME_MAX);
 }
 
 int lock_app(const char *app, AppLock *ret) {
         int holder = 0;
         int r = app_lock_take(arg_scope, app, arg_wait, ret, &holder);
-        if (r == -EBUSY) {
-                if (holder > 0)
-                        log_error("another clusterctl command (pid %d) is working on '%s'; try again when it "
-                                  "finishes, or add --wait",
-                                  holder, app);
-                else
-                        log_error("another clusterctl command is working on '%s'; try again, or add --wait", app);
-                return EXIT_FAILURE_;
-        }
-        if (r < 0) {
-                log_error("cannot take the lock for '%s': %s", app, strerror(-r));
-                return EXIT_FAILURE_;
-        }
+        if (r == -EBUSY && holder > 0)
+                return log_error_errno(r, "another clusterctl command (pid %d) is working on '%s'; try again "
+                                       "when it finishes, or add --wait", holder, app);
+        if (r == -EBUSY)
+                return log_error_errno(r, "another clusterctl command is working on '%s'; try again, or add --wait",
+                                       app);
+        if (r < 0)
+                return log_error_errno(r, "cannot take the lock for '%s': %m", app);
         return 0;
 }
 
@@ -51,11 +46,10 @@ static int check_config_owner(const char *path) {
 
         if (arg_scope != SCOPE_SYSTEM || stat(path, &st) < 0)
                 return 0; /* a missing file gets its own message from the parser */
-        if ((st.st_mode & S_IWOTH) || ((st.st_mode & S_IWGRP) && st.st_gid != 0)) {
-                log_error("%s: refusing a config that others can write (mode %04o, group %u): it says what runs "
-                          "as the app's user; chmod go-w it", path, st.st_mode & 07777, (unsigned) st.st_gid);
-                return EXIT_USAGE;
-        }
+        if ((st.st_mode & S_IWOTH) || ((st.st_mode & S_IWGRP) && st.st_gid != 0))
+                return log_error_errno(-EPERM, "%s: refusing a config that others can write (mode %04o, group %u): "
+                                       "it says what runs as the app's user; chmod go-w it",
+                                       path, st.st_mode & 07777, (unsigned) st.st_gid);
         return 0;
 }
 
@@ -67,15 +61,26 @@ void warn_if_root(const App *app) {
 int load_config(const char *path, AppList *ret) {
         ConfigError error = {};
         int r = check_config_owner(path);
-        if (r)
+        if (r < 0)
                 return r;
         r = config_load_file(path, ret, &error);
         if (r < 0) {
                 _cleanup_free_ char *msg = config_error_format(&error);
-                log_error("%s", msg ? msg : strerror(-r));
                 config_error_done(&error);
-                return r == -ENOMEM ? EXIT_FAILURE_ : EXIT_USAGE;
+                return msg ? log_error_errno(r, "%s", msg) : log_error_errno(r, "%s: %m", path);
         }
+        return 0;
+}
+
+int render_configured(const char *path, const App *app, UnitSet *ret, unsigned *ret_count) {
+        _cleanup_free_ char *error = NULL;
+        unsigned count = instance_spec_resolve(&app->instances, usable_cpus());
+        int r = render_app_all(app, arg_scope, count, ret, &error);
+
+        if (r < 0)
+                return error ? log_error_errno(r, "%s: app '%s': %s", path, app->name, error)
+                             : log_error_errno(r, "%s: app '%s': %m", path, app->name);
+        *ret_count = count;
         return 0;
 }
 
@@ -84,9 +89,33 @@ int daemon_reload(Cluster *c) {
         int r = bus_daemon_reload(c->bus, &error);
         if (r < 0) {
                 _cleanup_free_ char *msg = bus_error_message(&error, r);
-                log_error("the manager could not reload its units: %s", strna(msg));
-                return EXIT_FAILURE_;
+                return log_error_errno(r, "the manager could not reload its units: %s", strna(msg));
         }
+        return 0;
+}
+
+int daemon_reload_if_needed(Cluster *c, const char *app, bool changed) {
+        bool stale = false;
+        int r;
+
+        if (!changed) {
+                r = cluster_units_stale(c, app, &stale);
+                if (r < 0)
+                        return log_error_errno(r, "%s: cannot ask the manager whether its units are current: %m", app);
+                if (!stale)
+                        return 0;
+                if (!arg_quiet)
+                        log_info("%s: the manager has not loaded the units on disk yet (an interrupted command?); "
+                                 "reloading it", app);
+        }
+        return daemon_reload(c);
+}
+
+int read_enabled(Cluster *c, const char *app, unsigned **ret, size_t *ret_n) {
+        int r = cluster_enabled(c, app, ret, ret_n);
+        if (r < 0)
+                return log_error_errno(r, "%s: cannot read the enabled instances in %s/%s.target.wants: %m", app,
+                                       c->unit_dir, app);
         return 0;
 }
 
@@ -99,21 +128,25 @@ int run_jobs_and_report(Cluster *c, const char *method, char *const *units, cons
                 return 0;
         r = cluster_run_jobs(c, method, units, &w, NULL, NULL);
         if (r < 0 && r != -ETIME) {
-                log_error("%s failed: %s", verb_ing, strerror(-r));
                 job_waiter_free(w);
-                return EXIT_FAILURE_;
+                return log_error_errno(r, "%s failed: %m", verb_ing);
         }
         size_t failed = report_job_failures(c, w, since, r == -ETIME);
         job_waiter_free(w);
-        return failed > 0 ? EXIT_FAILURE_ : 0;
+        return failed > 0 ? -EIO : 0;
 }
 
-static int parse_index(const char *unit, const char *app, const char *suffix, unsigned *ret) {
-        size_t al = strlen(app);
-        if (strncmp(unit, app, al) != 0 || unit[al] != '@' || !endswith(unit, suffix))
-                return -EINVAL;
-        _cleanup_free_ char *num = strndup(unit + al + 1, strlen(unit) - al - 1 - strlen(suffix));
-        return num ? safe_atou(num, ret) : -ENOMEM;
+int stop_app_units(Cluster *c, const char *app, char ***ret_units) {
+        _cleanup_strv_free_ char **units = NULL;
+        int r;
+
+        r = cluster_loaded_units(c, app, &units);
+        if (r < 0)
+                return log_error_errno(r, "cannot list the units of '%s': %m", app);
+        r = run_jobs_and_report(c, "StopUnit", units, "stopping");
+        if (ret_units)
+                *ret_units = TAKE_PTR(units);
+        return r;
 }
 
 static int compare_desc(const void *a, const void *b) {
@@ -128,19 +161,14 @@ int stop_instances_from(Cluster *c, const char *app, unsigned count) {
         int r;
 
         r = cluster_loaded_units(c, app, &loaded);
-        if (r < 0) {
-                log_error("cannot list the units of '%s': %s", app, strerror(-r));
-                return EXIT_FAILURE_;
-        }
+        if (r < 0)
+                return log_error_errno(r, "cannot list the units of '%s': %m", app);
         for (size_t i = 0; loaded && loaded[i]; i++) {
                 unsigned k;
-                if (parse_index(loaded[i], app, ".service", &k) < 0 || k < count)
+                if (unit_name_parse_instance(loaded[i], strlen(loaded[i]), app, ".service", &k) < 0 || k < count)
                         continue;
-                unsigned *l = realloc(indices, sizeof(unsigned) * (n + 1));
-                if (!l)
-                        return EXIT_FAILURE_;
-                indices = l;
-                indices[n++] = k;
+                if (index_list_add(&indices, &n, k) < 0)
+                        return log_oom();
         }
         if (n == 0)
                 return 0;
@@ -148,11 +176,12 @@ int stop_instances_from(Cluster *c, const char *app, unsigned count) {
         qsort(indices, n, sizeof(unsigned), compare_desc);
         units = instance_units(app, indices, n, ".service");
         if (!units)
-                return EXIT_FAILURE_;
+                return log_oom();
         for (size_t i = 0; loaded[i]; i++) {
                 unsigned k;
-                if (parse_index(loaded[i], app, ".socket", &k) >= 0 && k >= count && strv_extend(&units, loaded[i]) < 0)
-                        return EXIT_FAILURE_;
+                if (unit_name_parse_instance(loaded[i], strlen(loaded[i]), app, ".socket", &k) >= 0 && k >= count &&
+                    strv_extend(&units, loaded[i]) < 0)
+                        return log_oom();
         }
         return run_jobs_and_report(c, "StopUnit", units, "stopping");
 }

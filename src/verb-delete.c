@@ -55,22 +55,14 @@ int verb_delete(int argc, char **argv, Cluster *c) {
         int r;
         (void) argc;
 
-        r = cluster_loaded_units(c, app, &units);
-        if (r < 0) {
-                log_error("cannot list the units of '%s': %s", app, strerror(-r));
-                return EXIT_FAILURE_;
-        }
-        r = run_jobs_and_report(c, "StopUnit", units, "stopping");
-        if (r) {
-                log_error("%s: not every unit stopped; its files are left in place", app);
-                return r;
-        }
+        r = stop_app_units(c, app, &units);
+        if (r < 0)
+                return log_error_errno(r, "%s: not every unit stopped; its files are left in place", app);
         r = remove_app_files(c, app, &removed);
-        if (r < 0) {
-                log_error("%s: cannot remove its files from %s: %s", app, c->unit_dir, strerror(-r));
-                return EXIT_FAILURE_;
-        }
-        if ((r = daemon_reload(c)))
+        if (r < 0)
+                return log_error_errno(r, "%s: cannot remove its files from %s: %m", app, c->unit_dir);
+        r = daemon_reload(c);
+        if (r < 0)
                 return r;
         /* Forget failed states so nothing of the app lingers in 'systemctl list-units'. */
         for (size_t i = 0; units && units[i]; i++)

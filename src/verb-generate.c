@@ -1,6 +1,5 @@
 /* clusterctl generate FILE [-o DIR]: the units of a config, for packagers and config
  * management. Needs no manager. */
-#include "instances.h"
 #include "output.h"
 #include "unitfs.h"
 #include "util.h"
@@ -11,26 +10,18 @@ static int write_app(const App *app, const UnitSet *set, unsigned count) {
 
         for (size_t i = 0; i < set->n_files; i++) {
                 r = unitfs_check_owned(arg_output_dir, set->files[i].path, app->name);
-                if (r == -EEXIST && !arg_force) {
-                        log_error("%s/%s exists and was not written by clusterctl; refusing to overwrite it "
-                                  "(use --force)", arg_output_dir, set->files[i].path);
-                        return EXIT_FAILURE_;
-                }
+                if (r == -EEXIST && !arg_force)
+                        return log_error_errno(r, "%s/%s exists and was not written by clusterctl; refusing to "
+                                               "overwrite it (use --force)", arg_output_dir, set->files[i].path);
                 r = unitfs_write_atomic(arg_output_dir, set->files[i].path, set->files[i].text);
-                if (r < 0) {
-                        log_error("cannot write %s/%s: %s", arg_output_dir, set->files[i].path, strerror(-r));
-                        return EXIT_FAILURE_;
-                }
+                if (r < 0)
+                        return log_error_errno(r, "cannot write %s/%s: %m", arg_output_dir, set->files[i].path);
         }
         for (unsigned k = 0; k < count; k++)
-                if ((r = unitfs_wants_add(arg_output_dir, app->name, k)) < 0) {
-                        log_error("cannot write the enable links in %s: %s", arg_output_dir, strerror(-r));
-                        return EXIT_FAILURE_;
-                }
-        if ((r = unitfs_target_enable(arg_output_dir, arg_scope, app->name)) < 0) {
-                log_error("cannot write the target link in %s: %s", arg_output_dir, strerror(-r));
-                return EXIT_FAILURE_;
-        }
+                if ((r = unitfs_wants_add(arg_output_dir, app->name, k)) < 0)
+                        return log_error_errno(r, "cannot write the enable links in %s: %m", arg_output_dir);
+        if ((r = unitfs_target_enable(arg_output_dir, arg_scope, app->name)) < 0)
+                return log_error_errno(r, "cannot write the target link in %s: %m", arg_output_dir);
         if (!arg_quiet)
                 log_info("%s: %zu files and %u instance links written to %s", app->name, set->n_files, count,
                          arg_output_dir);
@@ -43,21 +34,20 @@ int verb_generate(int argc, char **argv, Cluster *c) {
         (void) argc;
         (void) c;
 
-        if ((r = load_config(argv[1], &apps)))
-                return r;
+        r = load_config(argv[1], &apps);
+        if (r < 0)
+                return config_error_status(r);
         for (size_t i = 0; i < apps.n_apps; i++) {
                 _cleanup_(unit_set_done) UnitSet set = {};
-                _cleanup_free_ char *error = NULL;
-                unsigned count = instance_spec_resolve(&apps.apps[i].instances, usable_cpus());
-                warn_if_root(&apps.apps[i]);
+                unsigned count;
 
-                r = render_app_all(&apps.apps[i], arg_scope, count, &set, &error);
-                if (r < 0) {
-                        log_error("%s: app '%s': %s", argv[1], apps.apps[i].name, error ? error : strerror(-r));
-                        return EXIT_USAGE;
-                }
+                warn_if_root(&apps.apps[i]);
+                r = render_configured(argv[1], &apps.apps[i], &set, &count);
+                if (r < 0)
+                        return config_error_status(r);
                 if (arg_output_dir) {
-                        if ((r = write_app(&apps.apps[i], &set, count)))
+                        r = write_app(&apps.apps[i], &set, count);
+                        if (r < 0)
                                 return r;
                         continue;
                 }

@@ -133,8 +133,8 @@ int hosts_logs(int argc, char **argv) {
         int r, result = EXIT_OK;
         (void) argc;
 
-        if ((r = check_app_name(l.app)))
-                return r;
+        if (check_app_name(l.app) < 0)
+                return EXIT_USAGE;
         snprintf(lines, sizeof(lines), "%d", arg_lines);
         if (strv_extend(&args, "logs") < 0 || strv_extend(&args, l.app) < 0 || strv_extend(&args, "--json") < 0 ||
             add_option(&args, "-n", arg_lines >= 0 ? lines : NULL) < 0 || (arg_follow && strv_extend(&args, "-f") < 0) ||

@@ -6,6 +6,7 @@
 #include <sys/random.h>
 #include <sys/stat.h>
 
+#include "fileio.h"
 #include "hosts.h"
 #include "lock.h"
 #include "output.h"
@@ -174,13 +175,11 @@ static int rollout_id_get(const char *path, char ret[static 33], bool *ret_resum
                 return -errno;
         for (size_t i = 0; i < sizeof(bytes); i++)
                 snprintf(ret + 2 * i, 3, "%02x", bytes[i]);
-        _cleanup_free_ char *tmp = strjoin(path, ".tmp");
-        FILE *w = tmp ? fopen(tmp, "we") : NULL;
-        if (!w)
-                return -errno;
-        fprintf(w, "%s\n", ret);
-        if (fclose(w) != 0 || rename(tmp, path) < 0)
-                return -errno;
+        char line[34];
+        snprintf(line, sizeof(line), "%s\n", ret);
+        int r = write_file_atomic(path, line, 0644);
+        if (r < 0)
+                return r;
         *ret_resumed = false;
         return 0;
 }
@@ -227,8 +226,8 @@ int hosts_reload(int argc, char **argv) {
         int r;
         (void) argc;
 
-        if ((r = check_app_name(app)))
-                return r;
+        if (check_app_name(app) < 0)
+                return EXIT_USAGE;
         if (arg_host_batch && batch_spec_parse(arg_host_batch, &batch_count, &batch_percent) < 0) {
                 log_error("--host-batch: '%s' is not a count or a percentage (\"2\", \"25%%\")", arg_host_batch);
                 return EXIT_USAGE;

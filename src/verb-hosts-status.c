@@ -174,8 +174,8 @@ int hosts_status(int argc, char **argv) {
         HostsStatus s = {};
         int r, result = EXIT_OK;
 
-        if (argc > 1 && (r = check_app_name(argv[1])))
-                return r;
+        if (argc > 1 && check_app_name(argv[1]) < 0)
+                return EXIT_USAGE;
         if (arg_watch) {
                 log_error("status --watch is for one host; without -H it shows this one");
                 return EXIT_USAGE;

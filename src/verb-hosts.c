@@ -33,8 +33,8 @@ static int hosts_simple(int argc, char **argv) {
                     strv_extend(&args, app) < 0)
                         return EXIT_FAILURE_;
         } else {
-                if ((r = check_app_name(argv[1])))
-                        return r;
+                if (check_app_name(argv[1]) < 0)
+                        return EXIT_USAGE;
                 for (int i = 0; i < argc; i++)
                         if (strv_extend(&args, argv[i]) < 0)
                                 return EXIT_FAILURE_;

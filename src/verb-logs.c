@@ -88,16 +88,16 @@ static int build_query(Cluster *c, const char *app, LogQuery *q, unsigned **ret_
         if (arg_since && parse_time(arg_since, now, &q->since_usec) < 0) {
                 log_error("--since: '%s' is not a time (\"2026-11-27 09:30\", \"09:30\", \"-5m\", \"1h ago\", "
                           "\"today\", \"@EPOCH\")", arg_since);
-                return EXIT_USAGE;
+                return -EINVAL;
         }
         if (arg_until && parse_time(arg_until, now, &q->until_usec) < 0) {
                 log_error("--until: '%s' is not a time", arg_until);
-                return EXIT_USAGE;
+                return -EINVAL;
         }
         if (arg_priority && parse_priority(arg_priority, &q->max_priority) < 0) {
                 log_error("--priority: '%s' is not a priority (0-7, or emerg, alert, crit, err, warning, notice, "
                           "info, debug)", arg_priority);
-                return EXIT_USAGE;
+                return -EINVAL;
         }
         q->instances = arg_instances;
         q->n_instances = arg_n_instances;
@@ -124,20 +124,16 @@ int verb_logs(int argc, char **argv, Cluster *unused) {
 
         /* Logs need no manager: only the unit directory, for the enabled instances. */
         c.unit_dir = unit_dir_for_scope(arg_scope, &unit_dir) >= 0 ? unit_dir : (char *) "/nonexistent";
-        if ((r = build_query(&c, app, &q, &known)))
-                return r;
+        if (build_query(&c, app, &q, &known) < 0)
+                return EXIT_USAGE;
         r = log_reader_open(&q, &reader);
-        if (r < 0) {
-                log_error("cannot open the journal: %s", strerror(-r));
-                return EXIT_FAILURE_;
-        }
+        if (r < 0)
+                return log_error_errno(r, "cannot open the journal: %m");
         /* --since without -n shows everything since then, as journalctl does. */
         unsigned lines = arg_lines >= 0 ? (unsigned) arg_lines : arg_since ? 0 : DEFAULT_LINES;
         r = log_reader_seek_tail(reader, lines);
-        if (r < 0) {
-                log_error("cannot read the journal: %s", strerror(-r));
-                return EXIT_FAILURE_;
-        }
+        if (r < 0)
+                return log_error_errno(r, "cannot read the journal: %m");
 
         bool colour = !arg_json && !arg_raw && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
         signal(SIGINT, on_signal);
@@ -150,10 +146,8 @@ int verb_logs(int argc, char **argv, Cluster *unused) {
                         log_entry_done(&e);
                 }
                 fflush(stdout);
-                if (r < 0) {
-                        log_error("cannot read the journal: %s", strerror(-r));
-                        return EXIT_FAILURE_;
-                }
+                if (r < 0)
+                        return log_error_errno(r, "cannot read the journal: %m");
                 if (!arg_follow || interrupted)
                         break;
                 if (remote_mode()) {
@@ -166,10 +160,8 @@ int verb_logs(int argc, char **argv, Cluster *unused) {
                                 break;
                 }
                 r = log_reader_wait(reader, 250000);
-                if (r < 0 && r != -EINTR) {
-                        log_error("cannot wait for the journal: %s", strerror(-r));
-                        return EXIT_FAILURE_;
-                }
+                if (r < 0 && r != -EINTR)
+                        return log_error_errno(r, "cannot wait for the journal: %m");
         }
         return EXIT_OK;
 }

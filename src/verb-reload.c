@@ -33,7 +33,7 @@ static int load_app_config(Reload *r, AppList *apps, char **ret_path) {
 
         if (!path) {
                 if (asprintf_safe(&rel, "%s@.service", r->app) < 0)
-                        return EXIT_FAILURE_;
+                        return log_oom();
                 if (unitfs_read(r->c->unit_dir, rel, &template) >= 0) {
                         App marker = {};
                         if (app_from_marker(template, &marker) >= 0) {
@@ -53,15 +53,15 @@ static int load_app_config(Reload *r, AppList *apps, char **ret_path) {
                 *ret_path = NULL;
                 return 0;
         }
-        if ((e = load_config(path, apps)))
+        e = load_config(path, apps);
+        if (e < 0)
                 return e;
         for (size_t i = 0; i < apps->n_apps; i++)
                 if (streq(apps->apps[i].name, r->app)) {
                         r->config = &apps->apps[i];
-                        return (*ret_path = strdup(path)) ? 0 : EXIT_FAILURE_;
+                        return (*ret_path = strdup(path)) ? 0 : log_oom();
                 }
-        log_error("%s defines no app named '%s'", path, r->app);
-        return EXIT_USAGE;
+        return log_error_errno(-ENOENT, "%s defines no app named '%s'", path, r->app);
 }
 
 /* The identity of what this reload rolls out: rendered units, or the installed ones. */
@@ -115,11 +115,11 @@ static int do_reload(Reload *r) {
         bool have_saved;
         int e;
 
-        e = cluster_enabled(r->c, r->app, &enabled, &n_enabled);
-        if (e < 0 || n_enabled == 0) {
-                log_error("%s: no enabled instances to reload; use 'clusterctl start'", r->app);
-                return EXIT_FAILURE_;
-        }
+        e = read_enabled(r->c, r->app, &enabled, &n_enabled);
+        if (e < 0)
+                return e;
+        if (n_enabled == 0)
+                return log_error_errno(-ENOENT, "%s: no enabled instances to reload; use 'clusterctl start'", r->app);
         r->count = enabled[n_enabled - 1] + 1;
 
         if (r->config) {
@@ -129,16 +129,13 @@ static int do_reload(Reload *r) {
                                  "('clusterctl scale %s %u' changes it)",
                                  r->app, configured, configured == 1 ? "" : "s", r->count, r->app, configured);
                 e = cluster_plan_units(r->c, r->config, r->count, arg_force, &r->plan, &error);
-                if (e < 0) {
-                        log_error("%s: %s", r->app, error ? error : strerror(-e));
-                        return EXIT_FAILURE_;
-                }
+                if (e < 0)
+                        return error ? log_error_errno(e, "%s: %s", r->app, error) : log_error_errno(e, "%s: %m", r->app);
                 r->units_changed = unit_plan_changes(&r->plan);
         }
-        if ((e = desired_units_hash(r, &desired_hash)) < 0) {
-                log_error("%s: cannot read its units: %s", r->app, strerror(-e));
-                return EXIT_FAILURE_;
-        }
+        e = desired_units_hash(r, &desired_hash);
+        if (e < 0)
+                return log_error_errno(e, "%s: cannot read its units: %m", r->app);
         if (!arg_dry_run && !r->units_changed && rollout_finished_here(r->c->scope, r->app, desired_hash)) {
                 if (r->style == PROGRESS_JSON) {
                         json_event("plan", NULL, "\"pending\":0,\"instances\":%u,\"resumed\":true", r->count);
@@ -150,16 +147,17 @@ static int do_reload(Reload *r) {
         }
         reload_state_read(r, &saved, &have_saved);
         r->resumed = have_saved && saved.units_hash == desired_hash;
-        r->state = r->resumed ? saved : (RolloutState) { .units_hash = desired_hash, .since_usec = now_usec() };
+        r->state = r->resumed ? saved : (RolloutState) { .units_hash = desired_hash };
 
         if (arg_dry_run) {
                 /* Without a resumed state, every instance would restart. */
                 if (r->resumed) {
-                        if (reload_pending_instances(r, &pending, &n_pending) < 0)
-                                return EXIT_FAILURE_;
+                        e = reload_pending_instances(r, &pending, &n_pending);
+                        if (e < 0)
+                                return log_error_errno(e, "%s: cannot read its instances: %m", r->app);
                 } else {
                         if (!(pending = calloc(r->count, sizeof(unsigned))))
-                                return EXIT_FAILURE_;
+                                return log_oom();
                         for (unsigned k = 0; k < r->count; k++)
                                 pending[n_pending++] = k;
                 }
@@ -168,25 +166,31 @@ static int do_reload(Reload *r) {
         }
 
         if (r->units_changed) {
-                if ((e = reload_save_previous_units(r)) < 0 || (e = cluster_apply_plan(r->c, &r->plan, &error)) < 0) {
-                        log_error("%s: %s", r->app, error ? error : strerror(-e));
-                        return EXIT_FAILURE_;
-                }
-                if ((e = daemon_reload(r->c)))
-                        return e;
-                if (!arg_quiet && r->style != PROGRESS_JSON)
-                        log_info("%s: units updated (%zu file%s), rolling them out", r->app, r->plan.write.n_files,
-                                 r->plan.write.n_files == 1 ? "" : "s");
+                e = reload_save_previous_units(r);
+                if (e < 0)
+                        return log_error_errno(e, "%s: cannot read its units: %m", r->app);
+                e = cluster_apply_plan(r->c, &r->plan, &error);
+                if (e < 0)
+                        return log_error_errno(e, "%s: %s", r->app, strna(error));
         }
-        /* Written before the first restart: from here on a killed reload resumes. */
+        e = daemon_reload_if_needed(r->c, r->app, r->units_changed);
+        if (e < 0)
+                return e;
+        if (r->units_changed && !arg_quiet && r->style != PROGRESS_JSON)
+                log_info("%s: units updated (%zu file%s), rolling them out", r->app, r->plan.write.n_files,
+                         r->plan.write.n_files == 1 ? "" : "s");
+        /* Only now does the manager run the new units: a process started before this moment runs
+         * the old ones, whatever restarted it. Written before the first restart: from here on a
+         * killed reload resumes. */
+        if (!r->resumed)
+                r->state.since_usec = now_usec();
         if (!r->resumed && (e = reload_state_write(r)) < 0)
                 log_warning("%s: cannot record rollout progress (%s); an interrupted reload will restart every "
                             "instance again", r->app, strerror(-e));
 
-        if ((e = reload_pending_instances(r, &pending, &n_pending)) < 0) {
-                log_error("%s: cannot read its instances: %s", r->app, strerror(-e));
-                return EXIT_FAILURE_;
-        }
+        e = reload_pending_instances(r, &pending, &n_pending);
+        if (e < 0)
+                return log_error_errno(e, "%s: cannot read its instances: %m", r->app);
         if (r->resumed && !arg_quiet && r->style != PROGRESS_JSON)
                 log_info("%s: resuming an unfinished rollout (interrupted, or stopped on a failure): %u of %u "
                          "instances already on the new version", r->app,
@@ -197,22 +201,21 @@ static int do_reload(Reload *r) {
                 json_event("plan", NULL, "\"pending\":%zu,\"instances\":%u,\"resumed\":%s", n_pending, r->count,
                            r->resumed ? "true" : "false");
         if (!(failed = calloc(r->count, sizeof(unsigned))))
-                return EXIT_FAILURE_;
+                return log_oom();
         e = reload_run_batches(r, pending, n_pending, r->on_failure != ON_FAILURE_CONTINUE, &failed, &n_failed);
-        if (e < 0) {
-                log_error("%s: rollout interrupted: %s; every instance is still running (old or new); run "
-                          "'clusterctl reload %s' again to finish",
-                          r->app, strerror(-e), r->app);
-                return EXIT_FAILURE_;
-        }
+        if (e < 0)
+                return log_error_errno(e, "%s: rollout interrupted: %m; every instance is still running (old or new); "
+                                       "run 'clusterctl reload %s' again to finish", r->app, r->app);
         if (n_failed > 0) {
-                if (r->on_failure == ON_FAILURE_ROLLBACK && r->units_changed)
-                        return reload_rollback(r);
+                if (r->on_failure == ON_FAILURE_ROLLBACK && r->units_changed) {
+                        e = reload_rollback(r);
+                        return e < 0 ? e : -EIO; /* rolled back, but the reload itself failed */
+                }
                 if (r->on_failure == ON_FAILURE_ROLLBACK)
                         log_info("%s: nothing to roll back: this reload did not change the units", r->app);
                 reload_stop_failed(r, failed, n_failed);
                 reload_report_versions(r, n_failed);
-                return EXIT_FAILURE_;
+                return -EIO; /* each failure is reported above */
         }
         record_rollout_finished(r->c->scope, r->app, r->state.units_hash);
         reload_state_remove(r);
@@ -241,8 +244,9 @@ int verb_reload(int argc, char **argv, Cluster *c) {
                 arg_config = sent_config;
         }
         r.style = arg_json ? PROGRESS_JSON : PROGRESS_PLAIN;
-        if ((e = load_app_config(&r, &apps, &config_path)))
-                return e;
+        e = load_app_config(&r, &apps, &config_path);
+        if (e < 0)
+                return config_error_status(e);
         set_rollout_options(&r);
         return do_reload(&r);
 }

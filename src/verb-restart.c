@@ -11,18 +11,22 @@ int verb_restart(int argc, char **argv, Cluster *c) {
         int r;
         (void) argc;
 
-        r = cluster_enabled(c, app, &enabled, &n);
-        if (r < 0 || n == 0) {
-                log_error("%s: no enabled instances", app);
-                return EXIT_FAILURE_;
-        }
+        r = read_enabled(c, app, &enabled, &n);
+        if (r < 0)
+                return r;
+        if (n == 0)
+                return log_error_errno(-ENOENT, "%s: no enabled instances; use 'clusterctl scale %s N'", app, app);
         units = instance_units(app, enabled, n, ".service");
+        if (!units)
+                return log_oom();
         uint64_t begin = now_usec();
-        r = units ? run_jobs_and_report(c, "RestartUnit", units, "restarting") : EXIT_FAILURE_;
-        if (!r && !arg_quiet) {
+        r = run_jobs_and_report(c, "RestartUnit", units, "restarting");
+        if (r < 0)
+                return r;
+        if (!arg_quiet) {
                 char took[32];
                 format_duration(now_usec() - begin, took, sizeof(took));
                 log_info("%s: %zu instance%s restarted and ready in %s", app, n, n == 1 ? "" : "s", took);
         }
-        return r;
+        return EXIT_OK;
 }

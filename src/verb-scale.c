@@ -54,40 +54,32 @@ static int sync_dropins(Cluster *c, const char *app, unsigned count, unsigned ol
 }
 
 static int scale_to(Cluster *c, const char *app, unsigned old_count, unsigned count) {
-        _cleanup_free_ unsigned *indices = calloc(count, sizeof(unsigned));
         _cleanup_strv_free_ char **units = NULL;
         bool changed = old_count != count;
         uint64_t begin = now_usec();
         char took[32];
         int r;
 
-        if (!indices)
-                return EXIT_FAILURE_;
         if (count < old_count) {
                 r = stop_instances_from(c, app, count);
-                if (r)
+                if (r < 0)
                         return r;
         }
         r = sync_dropins(c, app, count, old_count, &changed);
-        if (r < 0) {
-                log_error("%s: cannot write per-instance drop-ins in %s: %s", app, c->unit_dir, strerror(-r));
-                return EXIT_FAILURE_;
-        }
+        if (r < 0)
+                return log_error_errno(r, "%s: cannot write per-instance drop-ins in %s: %m", app, c->unit_dir);
         r = cluster_set_enabled(c, app, count);
-        if (r < 0) {
-                log_error("%s: cannot write the enable links in %s: %s", app, c->unit_dir, strerror(-r));
-                return EXIT_FAILURE_;
-        }
-        if (changed && (r = daemon_reload(c)))
+        if (r < 0)
+                return log_error_errno(r, "%s: cannot write the enable links in %s: %m", app, c->unit_dir);
+        r = daemon_reload_if_needed(c, app, changed);
+        if (r < 0)
                 return r;
         /* Start every desired instance, not only new ones: an interrupted scale converges. */
-        for (unsigned k = 0; k < count; k++)
-                indices[k] = k;
-        units = instance_units(app, indices, count, ".service");
+        units = instance_units_upto(app, count, ".service");
         if (!units)
-                return EXIT_FAILURE_;
+                return log_oom();
         r = run_jobs_and_report(c, "StartUnit", units, "starting");
-        if (r)
+        if (r < 0)
                 return r;
         format_duration(now_usec() - begin, took, sizeof(took));
         if (!arg_quiet) {
@@ -96,17 +88,15 @@ static int scale_to(Cluster *c, const char *app, unsigned old_count, unsigned co
                 else
                         log_info("%s: scaled %u → %u in %s", app, old_count, count, took);
         }
-        return 0;
+        return EXIT_OK;
 }
 
 int verb_scale_check_args(int argc, char **argv) {
         unsigned count;
         (void) argc;
 
-        if (scale_target_parse(argv[2], 0, usable_cpus(), &count) == -EINVAL) {
-                log_error("'%s' is not an instance count (N, max, max-N, +N or -N)", argv[2]);
-                return EXIT_USAGE;
-        }
+        if (scale_target_parse(argv[2], 0, usable_cpus(), &count) == -EINVAL)
+                return log_error_errno(-EINVAL, "'%s' is not an instance count (N, max, max-N, +N or -N)", argv[2]);
         return 0;
 }
 
@@ -118,11 +108,9 @@ int verb_scale(int argc, char **argv, Cluster *c) {
         int r;
         (void) argc;
 
-        r = cluster_enabled(c, app, &enabled, &n);
-        if (r < 0) {
-                log_error("%s: cannot read enabled instances: %s", app, strerror(-r));
-                return EXIT_FAILURE_;
-        }
+        r = read_enabled(c, app, &enabled, &n);
+        if (r < 0)
+                return r;
         unsigned current = n > 0 ? enabled[n - 1] + 1 : 0;
         r = scale_target_parse(argv[2], current, usable_cpus(), &count);
         if (r < 0) {

@@ -15,32 +15,22 @@ static int install_app(Cluster *c, const App *app, unsigned count) {
         int r;
 
         r = cluster_plan_units(c, app, count, arg_force, &plan, &error);
-        if (r < 0) {
-                log_error("%s: %s", app->name, error ? error : strerror(-r));
-                return EXIT_FAILURE_;
-        }
-        r = cluster_enabled(c, app->name, &before, &n_before);
-        if (r < 0) {
-                log_error("%s: cannot read enabled instances: %s", app->name, strerror(-r));
-                return EXIT_FAILURE_;
-        }
+        if (r < 0)
+                return error ? log_error_errno(r, "%s: %s", app->name, error) : log_error_errno(r, "%s: %m", app->name);
+        r = read_enabled(c, app->name, &before, &n_before);
+        if (r < 0)
+                return r;
         bool was_installed = plan.unchanged && plan.unchanged[0];
         r = cluster_apply_plan(c, &plan, &error);
-        if (r < 0) {
-                log_error("%s: %s", app->name, error);
-                return EXIT_FAILURE_;
-        }
+        if (r < 0)
+                return log_error_errno(r, "%s: %s", app->name, strna(error));
         r = cluster_set_enabled(c, app->name, count);
-        if (r < 0) {
-                log_error("%s: cannot write the enable links in %s: %s", app->name, c->unit_dir, strerror(-r));
-                return EXIT_FAILURE_;
-        }
+        if (r < 0)
+                return log_error_errno(r, "%s: cannot write the enable links in %s: %m", app->name, c->unit_dir);
         bool links_changed = n_before != count || (n_before > 0 && before[n_before - 1] != count - 1);
-        if (unit_plan_changes(&plan) || links_changed) {
-                r = daemon_reload(c);
-                if (r)
-                        return r;
-        }
+        r = daemon_reload_if_needed(c, app->name, unit_plan_changes(&plan) || links_changed);
+        if (r < 0)
+                return r;
         if (was_installed && plan.write.n_files > 0 && !arg_quiet)
                 log_info("%s: units updated; running instances keep the old version until 'clusterctl reload %s'",
                          app->name, app->name);
@@ -48,23 +38,16 @@ static int install_app(Cluster *c, const App *app, unsigned count) {
 }
 
 static int start_instances(Cluster *c, const char *app, unsigned count) {
-        _cleanup_strv_free_ char **units = NULL;
-        _cleanup_free_ unsigned *indices = calloc(count ? count : 1, sizeof(unsigned));
+        _cleanup_strv_free_ char **units = instance_units_upto(app, count, ".service");
         _cleanup_free_ char *target = NULL;
         uint64_t begin = now_usec();
         char range[128], took[32];
         int r;
 
-        if (!indices)
-                return EXIT_FAILURE_;
-        for (unsigned k = 0; k < count; k++)
-                indices[k] = k;
-        units = instance_units(app, indices, count, ".service");
         if (!units || asprintf_safe(&target, "%s.target", app) < 0 || strv_push(&units, TAKE_PTR(target)) < 0)
-                return EXIT_FAILURE_;
-
+                return log_oom();
         r = run_jobs_and_report(c, "StartUnit", units, "starting");
-        if (r)
+        if (r < 0)
                 return r;
         format_instance_range(app, 0, count - 1, range, sizeof(range));
         format_duration(now_usec() - begin, took, sizeof(took));
@@ -80,13 +63,13 @@ static int start_app(Cluster *c, const App *app) {
 
         warn_if_root(app);
         r = lock_app(app->name, &lock);
-        if (r)
+        if (r < 0)
                 return r;
         r = install_app(c, app, count);
-        if (r)
+        if (r < 0)
                 return r;
         r = stop_instances_from(c, app->name, count);
-        if (r)
+        if (r < 0)
                 return r;
         return start_instances(c, app->name, count);
 }
@@ -98,19 +81,18 @@ static int start_installed(Cluster *c, const char *app) {
         size_t n = 0;
         int r;
 
-        if (!cluster_app_exists(c, app)) {
-                log_error("no config for '%s' (tried %s) and no units installed; run 'clusterctl start FILE'",
-                          app, arg_scope == SCOPE_SYSTEM ? "/etc/clusterctl/" : "$XDG_CONFIG_HOME/clusterctl/");
-                return EXIT_FAILURE_;
-        }
+        if (!cluster_app_exists(c, app))
+                return log_error_errno(-ENOENT, "no config for '%s' (tried %s) and no units installed; run "
+                                       "'clusterctl start FILE'",
+                                       app, arg_scope == SCOPE_SYSTEM ? "/etc/clusterctl/" : "$XDG_CONFIG_HOME/clusterctl/");
         r = lock_app(app, &lock);
-        if (r)
+        if (r < 0)
                 return r;
-        r = cluster_enabled(c, app, &enabled, &n);
-        if (r < 0 || n == 0) {
-                log_error("%s: no enabled instances; use 'clusterctl scale %s N'", app, app);
-                return EXIT_FAILURE_;
-        }
+        r = read_enabled(c, app, &enabled, &n);
+        if (r < 0)
+                return r;
+        if (n == 0)
+                return log_error_errno(-ENOENT, "%s: no enabled instances; use 'clusterctl scale %s N'", app, app);
         /* Enabled indices are 0..n-1 whenever clusterctl wrote them. */
         return start_instances(c, app, enabled[n - 1] + 1);
 }
@@ -128,11 +110,11 @@ int verb_start(int argc, char **argv, Cluster *unused) {
         if (arg_is_config_path(arg))
                 path = arg;
         else {
-                r = check_app_name(arg);
-                if (r)
-                        return r;
+                if (check_app_name(arg) < 0)
+                        return EXIT_USAGE;
                 if (arg_config_stdin) {
-                        if ((r = remote_install_config(arg_scope, arg, &found)))
+                        r = remote_install_config(arg_scope, arg, &found);
+                        if (r != 0)
                                 return r;
                         path = found;
                 } else if (arg_config)
@@ -142,28 +124,28 @@ int verb_start(int argc, char **argv, Cluster *unused) {
         }
         if (path) {
                 r = load_config(path, &apps);
-                if (r)
-                        return r;
+                if (r < 0)
+                        return config_error_status(r);
         }
         r = open_cluster(&c);
-        if (r)
+        if (r < 0)
                 return r;
         if (!path)
                 return start_installed(&c, arg);
 
-        int result = 0;
         bool matched = false;
+        int failed = 0; /* the first app's error: every app is tried */
         for (size_t i = 0; i < apps.n_apps; i++) {
                 if (!arg_is_config_path(arg) && !streq(apps.apps[i].name, arg))
                         continue;
                 matched = true;
                 r = start_app(&c, &apps.apps[i]);
-                if (r && !result)
-                        result = r;
+                if (r < 0 && failed == 0)
+                        failed = r;
         }
         if (!matched) {
                 log_error("%s defines no app named '%s'", path, arg);
                 return EXIT_USAGE;
         }
-        return result;
+        return failed < 0 ? failed : EXIT_OK;
 }

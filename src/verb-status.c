@@ -102,10 +102,8 @@ static int status_one(Cluster *c, const char *app) {
         int r;
 
         r = collect_sampled(c, app, &s);
-        if (r < 0) {
-                log_error("cannot read the status of '%s': %s", app, strerror(-r));
-                return EXIT_FAILURE_;
-        }
+        if (r < 0)
+                return log_error_errno(r, "cannot read the status of '%s': %m", app);
         if (arg_json)
                 print_json(&s);
         else
@@ -118,10 +116,8 @@ static int status_all(Cluster *c) {
         int r, result = EXIT_OK;
 
         r = unitfs_list_apps(c->unit_dir, &apps);
-        if (r < 0) {
-                log_error("cannot list %s: %s", c->unit_dir, strerror(-r));
-                return EXIT_FAILURE_;
-        }
+        if (r < 0)
+                return log_error_errno(r, "cannot list %s: %m", c->unit_dir);
         if (arg_json)
                 printf("{\"apps\":[");
         else if (apps)
@@ -132,7 +128,7 @@ static int status_all(Cluster *c) {
                 _cleanup_(app_status_done) AppStatus s = {};
                 r = collect_status(c, apps[i], &s);
                 if (r < 0) {
-                        log_error("cannot read the status of '%s': %s", apps[i], strerror(-r));
+                        log_error_errno(r, "cannot read the status of '%s': %m", apps[i]);
                         result = EXIT_FAILURE_;
                         continue;
                 }

@@ -4,20 +4,14 @@
 #include "verb-common.h"
 
 int verb_stop(int argc, char **argv, Cluster *c) {
-        _cleanup_strv_free_ char **units = NULL;
         const char *app = argv[1];
         uint64_t begin = now_usec();
         char took[32];
         int r;
         (void) argc;
 
-        r = cluster_loaded_units(c, app, &units);
-        if (r < 0) {
-                log_error("cannot list the units of '%s': %s", app, strerror(-r));
-                return EXIT_FAILURE_;
-        }
-        r = run_jobs_and_report(c, "StopUnit", units, "stopping");
-        if (r)
+        r = stop_app_units(c, app, NULL);
+        if (r < 0)
                 return r;
         format_duration(now_usec() - begin, took, sizeof(took));
         if (!arg_quiet)

@@ -180,10 +180,8 @@ int verb_top(int argc, char **argv, Cluster *c) {
         signal(SIGTERM, on_quit);
         signal(SIGHUP, on_quit);
         signal(SIGWINCH, on_winch);
-        if ((r = screen_enter(&screen)) < 0) {
-                log_error("cannot set up the terminal: %s", strerror(-r));
-                return EXIT_FAILURE_;
-        }
+        if ((r = screen_enter(&screen)) < 0)
+                return log_error_errno(r, "cannot set up the terminal: %m");
         fputs("\033[2J", stdout);
 
         int result = EXIT_OK;

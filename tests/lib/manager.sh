@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
 # Start/stop a private journald + `systemd --user` manager for tests on machines
-# where systemd is not PID 1 (recipe: DESIGN.md §7). Run as root.
+# where systemd is not PID 1. Run as root. The recipe: a private mount namespace with
+# a tmpfs on /run/systemd (so /run/systemd/system exists for the manager and
+# journald's sockets stay private), journald and the manager moved into the cgroups
+# they would have on a booted host (so journald tags each unit's output with
+# _SYSTEMD_USER_UNIT=), and fresh XDG directories for each run.
 #
 #   manager.sh start  STATE_DIR   start, wait until usable, write STATE_DIR/env
 #   manager.sh stop   STATE_DIR   stop everything started for STATE_DIR (idempotent)
@@ -46,7 +50,7 @@ log() { printf 'manager.sh: %s\n' "$*" >&2; }
 die() { log "$*"; exit 1; }
 
 usage() {
-	sed -n '2,17s/^# \{0,1\}//p' "$SELF" >&2
+	sed -n '2,21s/^# \{0,1\}//p' "$SELF" >&2
 	exit 2
 }
 

@@ -1154,3 +1154,55 @@ TEST(error_in_included_file_names_its_full_path) {
         ASSERT_CONTAINS(e.message, "unknown key 'bogus'");
         ASSERT_STREQ(e.file, common);
 }
+
+/* A config named relative to the current directory ("examples/node/web.conf", run from the
+ * checkout) is reported at its own path, not at the path joined to its directory once more
+ * (".../examples/node/examples/node/web.conf:3"). */
+TEST(error_in_config_given_by_relative_path_names_it_once) {
+        _cleanup_tmpdir_ char *dir = tmpdir_new();
+        _cleanup_free_ char *top = NULL, *sub = NULL, *want = NULL;
+        _cleanup_(app_list_done) AppList l = {};
+        _cleanup_(config_error_done) ConfigError e = {};
+
+        ASSERT_TRUE(dir);
+        top = concat(dir, "/examples", NULL);
+        sub = concat(dir, "/examples/node", NULL);
+        ASSERT_OK(mkdir(top, 0755));
+        ASSERT_OK(mkdir(sub, 0755));
+        ASSERT_OK(write_file(sub, "web.conf", "name = \"web\";\nexec = \"/bin/true\";\ninstanses = 2;\n"));
+        ASSERT_OK(chdir(dir));
+        ASSERT_EQ_INT(config_load_file("examples/node/web.conf", &l, &e), -EINVAL);
+        want = concat(sub, "/web.conf", NULL);
+        ASSERT_STREQ(e.file, want);
+        ASSERT_EQ_INT(e.line, 3);
+        ASSERT_CONTAINS(e.message, "unknown key 'instanses'");
+}
+
+/* A file that cannot be read says why with the errno of the read that failed, never one left
+ * over from an earlier call (and never ends the process: libconfig's scanner exits on a read
+ * error). /proc/self/mem is a regular file whose read at offset 0 fails with EIO. */
+TEST(unreadable_config_reports_the_read_error) {
+        _cleanup_(app_list_done) AppList l = {};
+        _cleanup_(config_error_done) ConfigError e = {};
+
+        errno = EPERM;
+        ASSERT_EQ_INT(config_load_file("/proc/self/mem", &l, &e), -EIO);
+        ASSERT_STREQ(e.file, "/proc/self/mem");
+        ASSERT_STREQ(e.message, "cannot read: Input/output error");
+}
+
+TEST(config_that_is_not_a_regular_file) {
+        _cleanup_tmpdir_ char *dir = tmpdir_new();
+        _cleanup_free_ char *fifo = NULL;
+
+        ASSERT_TRUE(dir);
+        fifo = concat(dir, "/fifo.conf", NULL);
+        ASSERT_OK(mkfifo(fifo, 0644));
+        const char *const paths[] = { dir, fifo };
+        for (size_t i = 0; i < ELEMENTSOF(paths); i++) {
+                _cleanup_(app_list_done) AppList l = {};
+                _cleanup_(config_error_done) ConfigError e = {};
+                ASSERT_EQ_INT(config_load_file(paths[i], &l, &e), -EINVAL);
+                ASSERT_STREQ(e.message, "not a regular file");
+        }
+}
