@@ -13,6 +13,7 @@
 #include "output.h"
 #include "unitfs.h"
 #include "util.h"
+#include "verb-common.h"
 
 #define CONFIG_MAX_BYTES (1024 * 1024)
 
@@ -126,6 +127,8 @@ int remote_install_config(Scope scope, const char *app, char **ret_path) {
                 log_error("the config sent defines %s, not the one app '%s'", apps.n_apps == 1 ? apps.apps[0].name : "several apps", app);
                 return EXIT_USAGE;
         }
+        if (check_accounts(&apps) < 0)
+                return EXIT_USAGE;
         char *slash = strrchr(path, '/');
         if (!(dir = strndup(path, (size_t) (slash - path))))
                 return EXIT_FAILURE_;

@@ -13,6 +13,9 @@ int verb_check(int argc, char **argv, Cluster *c) {
         r = load_config(argv[1], &apps);
         if (r < 0)
                 return config_error_status(r);
+        r = check_accounts(&apps);
+        if (r < 0)
+                return config_error_status(r);
         for (size_t i = 0; i < apps.n_apps; i++) {
                 const App *app = &apps.apps[i];
                 _cleanup_(unit_set_done) UnitSet set = {};

@@ -3,6 +3,7 @@
 
 #include <sys/stat.h>
 
+#include "accounts.h"
 #include "escape.h"
 #include "instances.h"
 #include "output.h"
@@ -81,6 +82,19 @@ int render_configured(const char *path, const App *app, UnitSet *ret, unsigned *
                 return error ? log_error_errno(r, "%s: app '%s': %s", path, app->name, error)
                              : log_error_errno(r, "%s: app '%s': %m", path, app->name);
         *ret_count = count;
+        return 0;
+}
+
+int check_accounts(const AppList *apps) {
+        for (size_t i = 0; arg_scope == SCOPE_SYSTEM && i < apps->n_apps; i++) {
+                _cleanup_(config_error_done) ConfigError error = {};
+                int r = app_check_accounts(&apps->apps[i], &error);
+                if (r < 0) {
+                        _cleanup_free_ char *msg = config_error_format(&error);
+                        log_error("%s", msg ? msg : strerror(-r));
+                        return r;
+                }
+        }
         return 0;
 }
 

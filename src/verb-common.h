@@ -23,6 +23,10 @@ static inline int config_error_status(int r) {
 /* Renders every unit of an app of config file `path` at its configured instance count, as start
  * would, into *ret; -errno after printing "path: app 'APP': why" (a config error). */
 int render_configured(const char *path, const App *app, UnitSet *ret, unsigned *ret_count);
+/* With the system manager: refuses apps whose user or group does not exist here, before
+ * anything is written (every instance would fail to start). -errno after saying why: a config
+ * error, as load_config's (config_error_status). */
+int check_accounts(const AppList *apps);
 /* Says so when a system-scope app runs as root, which its config asked for explicitly. */
 void warn_if_root(const App *app);
 int daemon_reload(Cluster *c);

@@ -54,6 +54,8 @@ static int load_app_config(Reload *r, AppList *apps, char **ret_path) {
                 return 0;
         }
         e = load_config(path, apps);
+        if (e >= 0)
+                e = check_accounts(apps);
         if (e < 0)
                 return e;
         for (size_t i = 0; i < apps->n_apps; i++)

@@ -126,6 +126,9 @@ int verb_start(int argc, char **argv, Cluster *unused) {
                 r = load_config(path, &apps);
                 if (r < 0)
                         return config_error_status(r);
+                r = check_accounts(&apps);
+                if (r < 0)
+                        return config_error_status(r);
         }
         r = open_cluster(&c);
         if (r < 0)

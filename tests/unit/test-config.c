@@ -1206,3 +1206,33 @@ TEST(config_that_is_not_a_regular_file) {
                 ASSERT_STREQ(e.message, "not a regular file");
         }
 }
+
+/* Where user and group were set, kept for the errors found later (an account that does not
+ * exist where the app runs), including from an @include'd file. */
+TEST(user_and_group_sources) {
+        _cleanup_tmpdir_ char *dir = tmpdir_new();
+        _cleanup_free_ char *path = NULL, *common = NULL;
+
+        ASSERT_TRUE(dir);
+        path = concat(dir, "/web.conf", NULL);
+        common = concat(dir, "/common.conf", NULL);
+        ASSERT_OK(write_file(dir, "web.conf", "name = \"web\";\nexec = \"/bin/true\";\ncwd = \"/\";\nuser = \"www-data\";\n"
+                                              "@include \"common.conf\"\n"));
+        ASSERT_OK(write_file(dir, "common.conf", "\ngroup = \"nogroup\";\n"));
+        {
+                _cleanup_(app_list_done) AppList l = {};
+                _cleanup_(config_error_done) ConfigError e = {};
+                ASSERT_OK(config_load_file(path, &l, &e));
+                ASSERT_STREQ(l.apps[0].user_source.file, path);
+                ASSERT_EQ_INT(l.apps[0].user_source.line, 4);
+                ASSERT_STREQ(l.apps[0].group_source.file, common);
+                ASSERT_EQ_INT(l.apps[0].group_source.line, 2);
+        }
+        {
+                _cleanup_(app_list_done) AppList l = {};
+                load_ok(BASE, &l);
+                ASSERT_TRUE(l.apps[0].user_source.file == NULL);
+                ASSERT_EQ_INT(l.apps[0].user_source.line, 0);
+                ASSERT_TRUE(l.apps[0].group_source.file == NULL);
+        }
+}
