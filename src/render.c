@@ -188,20 +188,58 @@ static int seconds_value(double s, char ***l) {
         return strv_extend(l, buf);
 }
 
-/* The settings of a hardening level: the lines of units/hardening-LEVEL.in, our own constants. */
-static int hardening_lines(Hardening h, Scope scope, char ***l) {
+/* Settings an unprivileged user manager applies only inside a user namespace (systemd.exec(5):
+ * "only available for system services, or for services running in per-user instances of the
+ * service manager when PrivateUsers= is enabled"). Without one the capability settings fail the
+ * unit (218/CAPABILITIES) and the file-system ones are skipped without a word: neither is written. */
+static const char *const need_user_namespace[] = {
+        "PrivateTmp",           "PrivateDevices",        "PrivateIPC",           "ProtectSystem",
+        "ProtectHome",          "ProtectProc",           "ProcSubset",           "ProtectKernelTunables",
+        "ProtectKernelModules", "ProtectKernelLogs",     "ProtectControlGroups", "ProtectClock",
+        "ProtectHostname",      "CapabilityBoundingSet", "AmbientCapabilities",
+};
+
+static bool setting_is(const char *line, size_t len, const char *key) {
+        size_t n = strlen(key);
+        return len > n && strncmp(line, key, n) == 0 && line[n] == '=';
+}
+
+static bool setting_applies(const char *line, size_t len, const SandboxLimits *limits) {
+        if (!limits || !limits->unprivileged)
+                return true;
+        if (limits->kmsg_masked && setting_is(line, len, "ProtectKernelLogs"))
+                return false;
+        for (size_t i = 0; limits->no_user_namespace && i < ELEMENTSOF(need_user_namespace); i++)
+                if (setting_is(line, len, need_user_namespace[i]))
+                        return false;
+        return true;
+}
+
+/* The settings of a hardening level: the lines of units/hardening-LEVEL.in, our own constants,
+ * less what the manager cannot apply. */
+static int hardening_lines(Hardening h, Scope scope, const SandboxLimits *limits, char ***l) {
         const char *tmpl = h == HARDENING_DEFAULT ? units_hardening_default_in
                            : h == HARDENING_STRICT ? units_hardening_strict_in
                                                    : NULL;
+        /* The user namespace that lets an unprivileged manager apply the rest, first after the comment. */
+        bool private_users = limits && limits->unprivileged && !limits->no_user_namespace;
         for (const char *line = tmpl; line && *line;) {
                 const char *nl = strchr(line, '\n');
                 size_t len = nl ? (size_t) (nl - line) : strlen(line);
+                if (private_users && line[0] != '#') {
+                        if (strv_extend(l, "PrivateUsers=yes") < 0)
+                                return -ENOMEM;
+                        private_users = false;
+                }
                 /* A user manager's notify socket lives in /run/user/UID, which ProtectHome=yes would
                  * hide: READY=1 could never arrive. Read-only keeps it reachable. */
                 bool hide_home = len == strlen("ProtectHome=yes") && strncmp(line, "ProtectHome=yes", len) == 0;
-                char *copy = scope == SCOPE_USER && hide_home ? strdup("ProtectHome=read-only") : strndup(line, len);
-                if (!copy || strv_push(l, copy) < 0)
-                        return -ENOMEM;
+                if (setting_applies(line, len, limits)) {
+                        char *copy = scope == SCOPE_USER && hide_home ? strdup("ProtectHome=read-only")
+                                                                       : strndup(line, len);
+                        if (!copy || strv_push(l, copy) < 0)
+                                return -ENOMEM;
+                }
                 line += len + (nl ? 1 : 0);
         }
         return 0;
@@ -314,7 +352,7 @@ static int raw_value(char ***l, const char *what, const char *v, char **ret_erro
         return strv_push(l, e);
 }
 
-static int fill_values(const App *app, Scope scope, Values *vals, char **ret_error) {
+static int fill_values(const App *app, Scope scope, const SandboxLimits *limits, Values *vals, char **ret_error) {
         char **(*v) = vals->v;
         _cleanup_free_ char *exec = NULL, *socket = NULL, *instance_env = NULL, *trigger = NULL;
         bool has_listen = app->listen && app->listen[0];
@@ -369,7 +407,7 @@ static int fill_values(const App *app, Scope scope, Values *vals, char **ret_err
             (r = one(&v[V_TRIGGER_SERVICE], trigger)) < 0 ||
             (r = one(&v[V_NONBLOCKING], has_listen && app->socket_mode == SOCKET_MODE_SHARED ? "yes" : NULL)) < 0 ||
             (r = one(&v[V_START_LIMIT_INTERVAL], has_listen && app->socket_mode == SOCKET_MODE_SHARED ? "0" : NULL)) < 0 ||
-            (r = hardening_lines(app->hardening, scope, &v[V_HARDENING])) < 0 ||
+            (r = hardening_lines(app->hardening, scope, limits, &v[V_HARDENING])) < 0 ||
             (r = one(&v[V_TYPE], app->ready == READY_NOTIFY ? "notify" : "exec")) < 0 ||
             (r = one(&v[V_NOTIFY_ACCESS], app->ready == READY_NOTIFY ? "all" : NULL)) < 0 ||
             (r = one(&v[V_EXEC_START], exec)) < 0 || (r = one(&v[V_INSTANCE_ENV], instance_env)) < 0 ||
@@ -426,7 +464,7 @@ static int render_one(const char *tmpl, const Values *vals, const App *app, char
         return unit_set_add(set, path, text);
 }
 
-int render_app_units(const App *app, Scope scope, UnitSet *ret, char **ret_error) {
+int render_app_units(const App *app, Scope scope, const SandboxLimits *limits, UnitSet *ret, char **ret_error) {
         _cleanup_(values_done) Values vals = {};
         _cleanup_(unit_set_done) UnitSet set = {};
         _cleanup_free_ char *service = NULL, *target = NULL, *socket = NULL, *increment = NULL;
@@ -440,7 +478,7 @@ int render_app_units(const App *app, Scope scope, UnitSet *ret, char **ret_error
                 *ret_error = dup_error("config path '%s' cannot be named in a unit file (%s)", app->config_path, r);
                 return r;
         }
-        r = fill_values(app, scope, &vals, ret_error);
+        r = fill_values(app, scope, limits, &vals, ret_error);
         if (r < 0)
                 return r;
         if (asprintf_safe(&service, "%s@.service", app->name) < 0 || asprintf_safe(&target, "%s.target", app->name) < 0)
@@ -545,11 +583,12 @@ int app_from_marker(const char *service_text, App *ret) {
 }
 
 /* The whole set of files an app should have at `count` instances. */
-int render_app_all(const App *app, Scope scope, unsigned count, UnitSet *ret, char **ret_error) {
+int render_app_all(const App *app, Scope scope, const SandboxLimits *limits, unsigned count, UnitSet *ret,
+                   char **ret_error) {
         _cleanup_(unit_set_done) UnitSet set = {};
         int r;
 
-        r = render_app_units(app, scope, &set, ret_error);
+        r = render_app_units(app, scope, limits, &set, ret_error);
         if (r < 0)
                 return r;
         for (unsigned k = 0; k < count; k++) {

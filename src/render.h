@@ -13,6 +13,20 @@ typedef enum Scope {
         _SCOPE_MAX,
 } Scope;
 
+/* What the manager that runs the units cannot set up for them: all false for the system manager
+ * and for root's user manager. The caller finds these out (manager-facts.c); render takes them as
+ * given. */
+typedef struct SandboxLimits {
+        /* A user manager of a user other than root. It has no capabilities: namespaces and capability
+         * settings work only inside a user namespace of the unit's own (PrivateUsers=yes). */
+        bool unprivileged;
+        /* ...and it cannot create one (user namespaces disabled or blocked). */
+        bool no_user_namespace;
+        /* /proc/kmsg is a mount of a container manager's, which a unit in a user namespace cannot
+         * mount over (ProtectKernelLogs= would fail it with 226/NAMESPACE). */
+        bool kmsg_masked;
+} SandboxLimits;
+
 typedef struct UnitFile {
         char *path; /* relative to the unit directory: "web@.service", "web@3.service.d/50-instance.conf" */
         char *text;
@@ -31,15 +45,17 @@ const UnitFile *unit_set_find(const UnitSet *s, const char *path);
 #define INSTANCE_DROPIN "50-clusterctl-instance.conf"
 
 /* The files every app has, whatever its instance count: the service template, the target and
- * the socket(s). On error, *ret_error (owned) says why. */
-int render_app_units(const App *app, Scope scope, UnitSet *ret, char **ret_error);
+ * the socket(s); the hardening what `limits` (NULL: none) leaves of the app's level. On error,
+ * *ret_error (owned) says why. */
+int render_app_units(const App *app, Scope scope, const SandboxLimits *limits, UnitSet *ret, char **ret_error);
 
 /* The drop-in for instance `index` when a value differs per instance (increment_var), else
  * returns 0 and sets *ret to NULL. */
 int render_instance_dropin(const App *app, unsigned index, UnitFile **ret);
 
 /* Everything an app has at `count` instances: render_app_units plus each instance's drop-in. */
-int render_app_all(const App *app, Scope scope, unsigned count, UnitSet *ret, char **ret_error);
+int render_app_all(const App *app, Scope scope, const SandboxLimits *limits, unsigned count, UnitSet *ret,
+                   char **ret_error);
 
 /* Template engine: each line is emitted once per value of the placeholders it names ({{KEY}});
  * a line whose placeholder has no value is dropped. Exposed for tests. */

@@ -1,9 +1,11 @@
 /* Steps shared by the verbs, with their error messages. */
 #include "verb-common.h"
 
+#include <pwd.h>
 #include <sys/stat.h>
 
 #include "escape.h"
+#include "manager-facts.h"
 #include "output.h"
 #include "unitfs.h"
 #include "util.h"
@@ -62,6 +64,26 @@ static int check_config_owner(const char *path) {
 void warn_if_root(const App *app) {
         if (arg_scope == SCOPE_SYSTEM && streq_ptr(app->user, "root") && !arg_quiet)
                 log_warning("%s: instances run as root (user = \"root\"); a dedicated account is safer", app->name);
+}
+
+void warn_if_sandbox_limited(const App *app, const SandboxLimits *limits) {
+        if (limits->unprivileged && limits->no_user_namespace && app->hardening != HARDENING_NONE && !arg_quiet)
+                log_warning("%s: this user manager cannot give the instances a user namespace, which it needs for "
+                            "most of hardening = \"%s\": only its system call filters and NoNewPrivileges= apply "
+                            "(no PrivateTmp=, ProtectSystem=, ProtectHome=, …)",
+                            app->name, hardening_to_string(app->hardening));
+}
+
+void hint_if_no_linger(void) {
+        const struct passwd *pw;
+        bool linger;
+
+        if (arg_scope != SCOPE_USER || arg_quiet || user_manager_lingers(&linger) < 0 || linger)
+                return;
+        pw = getpwuid(getuid());
+        log_info("note: lingering is off for %s: the user manager, and every instance it runs, stops when %s's "
+                 "last session ends and does not start at boot; to keep them running: loginctl enable-linger",
+                 pw ? pw->pw_name : "this user", pw ? pw->pw_name : "the user");
 }
 
 int load_config(const char *path, AppList *ret) {

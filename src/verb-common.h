@@ -13,6 +13,11 @@ int lock_app(const char *app, AppLock *ret);
 int load_config(const char *path, AppList *ret);
 /* Says so when a system-scope app runs as root, which its config asked for explicitly. */
 void warn_if_root(const App *app);
+/* Says so when the user manager cannot apply most of the app's hardening (no user namespaces). */
+void warn_if_sandbox_limited(const App *app, const SandboxLimits *limits);
+/* For the user scope: says so when the user's manager, and with it every instance, ends with the
+ * user's last login and does not start at boot. */
+void hint_if_no_linger(void);
 int daemon_reload(Cluster *c);
 
 /* Runs `method` on units and reports failures; 0 when every job ended "done". `verb_ing` names

@@ -1,6 +1,7 @@
 /* clusterctl generate FILE [-o DIR]: the units of a config, for packagers and config
  * management. Needs no manager. */
 #include "instances.h"
+#include "manager-facts.h"
 #include "output.h"
 #include "unitfs.h"
 #include "util.h"
@@ -39,18 +40,22 @@ static int write_app(const App *app, const UnitSet *set, unsigned count) {
 
 int verb_generate(int argc, char **argv) {
         _cleanup_(app_list_done) AppList apps = {};
+        SandboxLimits limits;
         int r;
         (void) argc;
 
         if ((r = load_config(argv[1], &apps)))
                 return r;
+        /* What start would write here, for the user running it. */
+        manager_sandbox_limits(arg_scope, &limits);
         for (size_t i = 0; i < apps.n_apps; i++) {
                 _cleanup_(unit_set_done) UnitSet set = {};
                 _cleanup_free_ char *error = NULL;
                 unsigned count = instance_spec_resolve(&apps.apps[i].instances, usable_cpus());
                 warn_if_root(&apps.apps[i]);
+                warn_if_sandbox_limited(&apps.apps[i], &limits);
 
-                r = render_app_all(&apps.apps[i], arg_scope, count, &set, &error);
+                r = render_app_all(&apps.apps[i], arg_scope, &limits, count, &set, &error);
                 if (r < 0) {
                         log_error("%s: app '%s': %s", argv[1], apps.apps[i].name, error ? error : strerror(-r));
                         return EXIT_USAGE;

@@ -78,6 +78,7 @@ static int start_app(Cluster *c, const App *app) {
         int r;
 
         warn_if_root(app);
+        warn_if_sandbox_limited(app, &c->limits);
         r = lock_app(app->name, &lock);
         if (r)
                 return r;
@@ -114,6 +115,8 @@ static int start_installed(Cluster *c, const char *app) {
         /* Enabled indices are 0..n-1 whenever clusterctl wrote them. */
         r = start_instances(c, app, enabled[n - 1] + 1);
         app_lock_release(&lock);
+        if (!r)
+                hint_if_no_linger();
         return r;
 }
 
@@ -161,5 +164,7 @@ int verb_start(int argc, char **argv) {
                 log_error("%s defines no app named '%s'", path, arg);
                 return EXIT_USAGE;
         }
+        if (!result)
+                hint_if_no_linger();
         return result;
 }
