@@ -166,18 +166,6 @@ bool cluster_app_exists(Cluster *c, const char *app) {
         return unitfs_read(c->unit_dir, rel, &text) >= 0 && marker_find(text, app);
 }
 
-char **instance_units(const char *app, const unsigned *indices, size_t n, const char *suffix) {
-        char **l = calloc(n + 1, sizeof(char *));
-        if (!l)
-                return NULL;
-        for (size_t i = 0; i < n; i++)
-                if (unit_name_instance(app, indices[i], suffix, &l[i]) < 0) {
-                        strv_free(l);
-                        return NULL;
-                }
-        return l;
-}
-
 uint64_t cluster_job_deadline(Cluster *c, char *const *units) {
         UnitInfo *infos = NULL;
         uint64_t worst = 0, now = now_usec();

@@ -51,9 +51,6 @@ int cluster_set_enabled(Cluster *c, const char *app, unsigned count);
 /* True when the app has our service template in the unit directory. */
 bool cluster_app_exists(Cluster *c, const char *app);
 
-/* Unit names "APP@K.service" for the given indices; suffix ".service" or ".socket". */
-char **instance_units(const char *app, const unsigned *indices, size_t n, const char *suffix);
-
 /* Enqueues `method` for every unit at once and waits for all of them, with a deadline that
  * allows for the instances' own start and stop timeouts. */
 int cluster_run_jobs(Cluster *c, const char *method, char *const *units, JobWaiter **ret, JobFinishedFn on_finished,

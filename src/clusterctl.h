@@ -1,8 +1,12 @@
-/* Command-line options and the verbs. Only the verb layer prints. */
+/* Command-line options and the verbs. main() resolves what the verb table says a verb needs
+ * (a valid app name, the manager, an installed app, the app's lock) before the verb runs; only
+ * the verb layer prints. */
 #pragma once
 
 #include <stdbool.h>
+#include <stdint.h>
 
+#include "cluster.h"
 #include "config.h"
 #include "render.h"
 
@@ -22,9 +26,9 @@ extern bool arg_dry_run;
 extern bool arg_quiet;
 extern const char *arg_output_dir;
 extern const char *arg_config;
-extern const char *arg_batch;
-extern int arg_on_failure; /* OnFailure, or -1 for the config's */
-extern int arg_lines;      /* -1: the verb's default */
+extern unsigned arg_batch_count, arg_batch_percent; /* --batch; both 0: the config's */
+extern int arg_on_failure;                          /* OnFailure, or -1 for the config's */
+extern int arg_lines;                               /* -1: the verb's default */
 extern bool arg_follow;
 extern bool arg_raw;
 extern bool arg_watch;
@@ -35,28 +39,42 @@ extern const char *arg_priority;
 extern unsigned *arg_instances; /* --instance N, repeatable; NULL: all */
 extern size_t arg_n_instances;
 
+/* What main() resolves before a verb runs, in this order. */
+typedef enum VerbFlags {
+        VERB_APP = 1 << 0,       /* the first argument, when given, is an app name: validated first */
+        VERB_MANAGER = 1 << 1,   /* connects to the manager: the verb gets the open Cluster */
+        VERB_INSTALLED = 1 << 2, /* the app's units must be installed (with VERB_APP and VERB_MANAGER) */
+        VERB_LOCKED = 1 << 3,    /* runs holding the app's lock, released when it returns (--wait queues) */
+        VERB_ALIAS = 1 << 4,     /* another name of the verb above it: left out of the option lists */
+} VerbFlags;
+
+/* A verb returns its exit status; c is the open manager connection with VERB_MANAGER, else NULL. */
+typedef int (*VerbFn)(int argc, char **argv, Cluster *c);
+
 typedef struct Verb {
         const char *name;
         int min_args;
         int max_args; /* -1: any */
-        int (*run)(int argc, char **argv);
+        VerbFlags flags;
+        uint32_t options; /* OPTION(…) of each option it takes, besides the common ones */
+        /* Optional: checks the arguments' syntax before anything is contacted; 0 or EXIT_USAGE. */
+        int (*check_args)(int argc, char **argv);
+        VerbFn run;
         const char *usage;
         const char *summary;
         const char *help; /* longer text for `clusterctl help VERB` */
 } Verb;
 
-int verb_start(int argc, char **argv);
-int verb_stop(int argc, char **argv);
-int verb_restart(int argc, char **argv);
-int verb_reload(int argc, char **argv);
-int verb_scale(int argc, char **argv);
-int verb_status(int argc, char **argv);
-int verb_logs(int argc, char **argv);
-int verb_top(int argc, char **argv);
-int verb_delete(int argc, char **argv);
-int verb_generate(int argc, char **argv);
-int verb_check(int argc, char **argv);
-int verb_help(int argc, char **argv);
-
-const Verb *verb_find(const char *name);
-void print_verb_help(const Verb *v);
+int verb_start(int argc, char **argv, Cluster *c);
+int verb_stop(int argc, char **argv, Cluster *c);
+int verb_restart(int argc, char **argv, Cluster *c);
+int verb_reload(int argc, char **argv, Cluster *c);
+int verb_scale_check_args(int argc, char **argv);
+int verb_scale(int argc, char **argv, Cluster *c);
+int verb_status(int argc, char **argv, Cluster *c);
+int verb_logs(int argc, char **argv, Cluster *c);
+int verb_top(int argc, char **argv, Cluster *c);
+int verb_delete(int argc, char **argv, Cluster *c);
+int verb_generate(int argc, char **argv, Cluster *c);
+int verb_check(int argc, char **argv, Cluster *c);
+int verb_help(int argc, char **argv, Cluster *c);

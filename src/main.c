@@ -1,12 +1,17 @@
 /* clusterctl: N instances of an app behind one port, built out of systemd units.
- * This file parses options and dispatches to one verb per file (verb-*.c). */
+ * This file parses options and dispatches to one verb per file (verb-*.c). The verb table says
+ * what each verb needs and which options it takes; main() resolves that once, as systemctl does
+ * with its verb flags, so no verb repeats the preamble. */
 #include <getopt.h>
 #include <locale.h>
 
 #include "clusterctl.h"
+#include "escape.h"
 #include "instances.h"
+#include "lock.h"
 #include "output.h"
 #include "util.h"
+#include "verb-common.h"
 
 Scope arg_scope = SCOPE_SYSTEM;
 bool arg_force = false;
@@ -16,7 +21,7 @@ bool arg_dry_run = false;
 bool arg_quiet = false;
 const char *arg_output_dir = NULL;
 const char *arg_config = NULL;
-const char *arg_batch = NULL;
+unsigned arg_batch_count = 0, arg_batch_percent = 0;
 int arg_on_failure = -1;
 int arg_lines = -1;
 bool arg_follow = false;
@@ -29,22 +34,89 @@ const char *arg_priority = NULL;
 unsigned *arg_instances = NULL;
 size_t arg_n_instances = 0;
 
+/* Every option, in the order --help lists them. The common ones come first: every verb takes them. */
+typedef enum OptionIndex {
+        O_SYSTEM,
+        O_USER,
+        O_QUIET,
+        O_HELP,
+        O_VERSION,
+        _O_COMMON_END,
+        O_CONFIG = _O_COMMON_END,
+        O_FORCE,
+        O_WAIT,
+        O_JSON,
+        O_OUTPUT,
+        O_BATCH,
+        O_ON_FAILURE,
+        O_DRY_RUN,
+        O_LINES,
+        O_FOLLOW,
+        O_INSTANCE,
+        O_SINCE,
+        O_UNTIL,
+        O_PRIORITY,
+        O_RAW,
+        O_WATCH,
+        O_CPU_SAMPLE,
+        _O_MAX,
+} OptionIndex;
+
+#define OPTION(o) (UINT32_C(1) << (o))
+
+typedef struct Option {
+        char short_name; /* 0: none */
+        const char *name;
+        const char *value; /* the value's name in the help; NULL: takes none */
+        const char *help;
+} Option;
+
+static const Option options[_O_MAX] = {
+        [O_SYSTEM] = { 0, "system", NULL, "talk to the system manager (default)" },
+        [O_USER] = { 0, "user", NULL, "talk to your user manager" },
+        [O_QUIET] = { 'q', "quiet", NULL, "print only errors" },
+        [O_HELP] = { 'h', "help", NULL, "show this help, or the command's" },
+        [O_VERSION] = { 0, "version", NULL, "show the version" },
+        [O_CONFIG] = { 'c', "config", "FILE", "the config of APP, instead of the default path" },
+        [O_FORCE] = { 0, "force", NULL, "overwrite unit files clusterctl did not write" },
+        [O_WAIT] = { 0, "wait", NULL, "wait for another command on the same app to finish" },
+        [O_JSON] = { 0, "json", NULL, "machine-readable output" },
+        [O_OUTPUT] = { 'o', "output", "DIR", "write the units to DIR instead of stdout" },
+        [O_BATCH] = { 0, "batch", "N|N%", "instances restarted together" },
+        [O_ON_FAILURE] = { 0, "on-failure", "MODE", "stop (default), rollback or continue" },
+        [O_DRY_RUN] = { 0, "dry-run", NULL, "print the plan and the unit diff, change nothing" },
+        [O_LINES] = { 'n', "lines", "N", "lines of log to show; default 15" },
+        [O_FOLLOW] = { 'f', "follow", NULL, "keep printing new log lines" },
+        [O_INSTANCE] = { 0, "instance", "N", "only instance N; repeatable" },
+        [O_SINCE] = { 0, "since", "TIME", "lines since TIME: \"09:30\", \"-5m\", \"1h ago\", \"today\"" },
+        [O_UNTIL] = { 0, "until", "TIME", "lines until TIME" },
+        [O_PRIORITY] = { 'p', "priority", "PRIO", "only lines this urgent or more, 0-7 or err, warning…" },
+        [O_RAW] = { 0, "raw", NULL, "messages only, without the instance prefix" },
+        [O_WATCH] = { 0, "watch", NULL, "refresh like top" },
+        [O_CPU_SAMPLE] = { 0, "cpu-sample", "SEC", "cpu % over a sample of SEC seconds (up to 60)" },
+};
+
 static const Verb verbs[] = {
-        { "start", 1, 1, verb_start, "start FILE|APP",
-          "write the units of an app (or every app of a file) and start its instances",
+        { "start", 1, 1, 0, OPTION(O_CONFIG) | OPTION(O_FORCE) | OPTION(O_WAIT), NULL, verb_start,
+          "start FILE|APP", "write the units of an app (or every app of a file) and start its instances",
           "Renders APP@.service, APP.target and the socket(s) from the config, enables the\n"
           "configured number of instances, and starts them all at once. Returns when every\n"
           "instance is ready (READY=1 for ready = \"notify\"), or fails naming the instance that\n"
           "did not start, why, and its last log lines. With an app name, the config is\n"
           "-c FILE, /etc/clusterctl/APP.conf (--system) or $XDG_CONFIG_HOME/clusterctl/APP.conf (--user);\n"
           "without any config, the app's existing units are started." },
-        { "stop", 1, 1, verb_stop, "stop APP", "stop every instance, its socket(s) and target (they stay enabled)",
+        { "stop", 1, 1, VERB_APP | VERB_MANAGER | VERB_INSTALLED | VERB_LOCKED, OPTION(O_WAIT), NULL, verb_stop,
+          "stop APP", "stop every instance, its socket(s) and target (they stay enabled)",
           "Stops all instances, the socket(s) and APP.target, and waits until they are down.\n"
           "The enabled instance count is kept: 'clusterctl start APP' brings them back." },
-        { "restart", 1, 1, verb_restart, "restart APP", "restart every instance at once",
+        { "restart", 1, 1, VERB_APP | VERB_MANAGER | VERB_INSTALLED | VERB_LOCKED, OPTION(O_WAIT), NULL,
+          verb_restart, "restart APP", "restart every instance at once",
           "Restarts all enabled instances at the same time (PM2's restart). For a staggered\n"
           "restart that keeps serving, use 'clusterctl reload APP'." },
-        { "reload", 1, 1, verb_reload, "reload APP",
+        { "reload", 1, 1, VERB_APP | VERB_MANAGER | VERB_INSTALLED | VERB_LOCKED,
+          OPTION(O_CONFIG) | OPTION(O_FORCE) | OPTION(O_WAIT) | OPTION(O_JSON) | OPTION(O_BATCH) |
+                  OPTION(O_ON_FAILURE) | OPTION(O_DRY_RUN),
+          NULL, verb_reload, "reload APP",
           "restart instances batch by batch, each ready before the next; applies config changes",
           "A zero-downtime rolling restart. If the config changed since the units were written,\n"
           "they are rewritten first and the change is rolled out. Each batch (rollout.batch,\n"
@@ -55,17 +127,25 @@ static const Verb verbs[] = {
           "continue goes on regardless. --dry-run prints the plan and the unit diff.\n"
           "Interrupted, it leaves every instance running; run it again to finish: instances\n"
           "already on the new version are not restarted twice. --json prints one event per line." },
-        { "scale", 2, 2, verb_scale, "scale APP N|max|max-N|+N|-N", "change the number of instances",
+        { "scale", 2, 2, VERB_APP | VERB_MANAGER | VERB_INSTALLED | VERB_LOCKED, OPTION(O_WAIT),
+          verb_scale_check_args, verb_scale, "scale APP N|max|max-N|+N|-N", "change the number of instances",
           "Sets the number of instances: N, max (the CPUs this process may use), max-N,\n"
           "or +N / -N relative to the current count. New instances are started (and waited\n"
           "for); when scaling down the highest indices are stopped first." },
-        { "status", 0, 1, verb_status, "status [APP]", "show instances (alias: ls)",
+        { "status", 0, 1, VERB_APP | VERB_MANAGER | VERB_INSTALLED,
+          OPTION(O_JSON) | OPTION(O_WATCH) | OPTION(O_CPU_SAMPLE), NULL, verb_status, "status [APP]",
+          "show instances (alias: ls)",
           "Shows a table of the app's instances: unit, state, pid, uptime, restarts,\n"
           "memory and cpu time ('-' where the manager has no value). Without APP, one line\n"
-          "per app clusterctl manages. --json prints the same as JSON.\n"
-          "Exit status 3 when not every enabled instance is active." },
-        { "ls", 0, 1, verb_status, "ls [APP]", "same as status", NULL },
-        { "logs", 1, 1, verb_logs, "logs APP", "show the merged journal of every instance",
+          "per app clusterctl manages. --json prints the same as JSON; --watch redraws it\n"
+          "like top. Exit status 3 when not every enabled instance is active." },
+        { "ls", 0, 1, VERB_APP | VERB_MANAGER | VERB_INSTALLED | VERB_ALIAS,
+          OPTION(O_JSON) | OPTION(O_WATCH) | OPTION(O_CPU_SAMPLE), NULL, verb_status, "ls [APP]", "same as status",
+          NULL },
+        { "logs", 1, 1, VERB_APP,
+          OPTION(O_LINES) | OPTION(O_FOLLOW) | OPTION(O_INSTANCE) | OPTION(O_SINCE) | OPTION(O_UNTIL) |
+                  OPTION(O_PRIORITY) | OPTION(O_RAW) | OPTION(O_JSON),
+          NULL, verb_logs, "logs APP", "show the merged journal of every instance",
           "Prints the last lines (-n N, default 15) of all instances merged in time order, each\n"
           "prefixed with its instance (web@2 |), coloured per instance on a terminal.\n"
           "-f follows new lines; --instance N (repeatable) limits to instances; --since and\n"
@@ -73,31 +153,66 @@ static const Verb verbs[] = {
           "\"today\", \"@EPOCH\"); -p PRIO shows only that priority or more urgent (0-7 or\n"
           "emerg..debug; an app marks a line as an error with a \"<3>\" prefix, see sd-daemon(3));\n"
           "--json prints one object per line; --raw prints messages only." },
-        { "top", 1, 1, verb_top, "top APP", "a live view: instances, cpu, memory, restarts and new log lines",
+        { "top", 1, 1, VERB_APP | VERB_MANAGER | VERB_INSTALLED, 0, NULL, verb_top, "top APP",
+          "a live view: instances, cpu, memory, restarts and new log lines",
           "A table of the instances refreshed every second (cpu from CPUUsageNSec between\n"
           "refreshes, memory, restarts, state) with the newest log lines under it, sized to the\n"
           "terminal. q or Ctrl-C quits and restores the terminal. Same as 'status APP --watch'." },
-        { "delete", 1, 1, verb_delete, "delete APP", "stop an app and remove every file clusterctl wrote for it",
+        { "delete", 1, 1, VERB_APP | VERB_MANAGER | VERB_INSTALLED | VERB_LOCKED, OPTION(O_WAIT), NULL,
+          verb_delete, "delete APP", "stop an app and remove every file clusterctl wrote for it",
           "Stops the app, disables it and removes its unit files, drop-ins and links.\n"
           "Files clusterctl did not write are left alone." },
-        { "generate", 1, 1, verb_generate, "generate FILE [-o DIR]", "print or write the units of a config",
+        { "generate", 1, 1, 0, OPTION(O_OUTPUT) | OPTION(O_FORCE), NULL, verb_generate, "generate FILE [-o DIR]",
+          "print or write the units of a config",
           "Renders the units of every app in FILE, to stdout (each file after a '# path'\n"
           "header) or into DIR with the enable links for the configured instance count.\n"
           "Nothing is started; no manager is needed." },
-        { "check", 1, 1, verb_check, "check FILE", "validate a config",
+        { "check", 1, 1, 0, 0, NULL, verb_check, "check FILE", "validate a config",
           "Parses and validates FILE and renders its units. Errors are printed as\n"
           "file:line: message and the exit status is 2." },
-        { "help", 0, 1, verb_help, "help [VERB]", "show help for a verb", NULL },
+        { "help", 0, 1, 0, 0, NULL, verb_help, "help [COMMAND]", "show help for a command", NULL },
 };
 
-const Verb *verb_find(const char *name) {
+static const Verb *verb_find(const char *name) {
         for (size_t i = 0; i < ELEMENTSOF(verbs); i++)
                 if (streq(verbs[i].name, name))
                         return &verbs[i];
         return NULL;
 }
 
+static bool verb_takes(const Verb *v, OptionIndex o) {
+        return o < _O_COMMON_END || (v->options & OPTION(o));
+}
+
+/* "-c, --config FILE" */
+static void format_option(OptionIndex o, char *buf, size_t size) {
+        const Option *opt = &options[o];
+        if (opt->short_name)
+                snprintf(buf, size, "-%c, --%s%s%s", opt->short_name, opt->name, opt->value ? " " : "",
+                         strempty(opt->value));
+        else
+                snprintf(buf, size, "    --%s%s%s", opt->name, opt->value ? " " : "", strempty(opt->value));
+}
+
+/* "(reload, logs)": the verbs that take option o. */
+static void format_option_verbs(OptionIndex o, char *buf, size_t size) {
+        size_t n = 0;
+
+        buf[0] = 0;
+        for (size_t i = 0; i < ELEMENTSOF(verbs) && n < size; i++)
+                if (!(verbs[i].flags & VERB_ALIAS) && (verbs[i].options & OPTION(o))) {
+                        int w = snprintf(buf + n, size - n, "%s%s", n ? ", " : "(", verbs[i].name);
+                        n += w > 0 ? (size_t) w : 0;
+                }
+        if (n > 0 && n + 1 < size)
+                strcat(buf, ")");
+}
+
+#define WRAP_INDENT "                         "
+
 static void print_usage(FILE *f) {
+        char label[64], applies[128];
+
         fprintf(f,
                 "Usage: clusterctl [OPTIONS] COMMAND [ARGS]\n"
                 "\n"
@@ -106,43 +221,41 @@ static void print_usage(FILE *f) {
                 "Commands:\n");
         for (size_t i = 0; i < ELEMENTSOF(verbs); i++)
                 fprintf(f, "  %-30s %s\n", verbs[i].usage, verbs[i].summary);
+        fprintf(f, "\nOptions:\n");
+        for (OptionIndex o = 0; o < _O_MAX; o++) {
+                format_option(o, label, sizeof(label));
+                format_option_verbs(o, applies, sizeof(applies));
+                /* The verbs on a line of their own when they would make the line long. */
+                bool wrap = strlen(options[o].help) + strlen(applies) > 72;
+                fprintf(f, "  %-22s %s%s%s\n", label, options[o].help, !applies[0] ? "" : wrap ? "\n" WRAP_INDENT : " ",
+                        applies);
+        }
         fprintf(f,
                 "\n"
-                "Options:\n"
-                "  --system              talk to the system manager (default)\n"
-                "  --user                talk to your user manager\n"
-                "  -c, --config FILE     the config of APP (start)\n"
-                "  -o, --output DIR      write generated units to DIR (generate)\n"
-                "      --force           overwrite unit files clusterctl did not write\n"
-                "      --json            machine-readable output (status)\n"
-                "      --wait            wait for another command on the same app to finish\n"
-                "      --batch N|N%%     instances restarted together (reload)\n"
-                "      --on-failure MODE stop (default), rollback or continue (reload)\n"
-                "      --dry-run         print what reload would do, change nothing\n"
-                "  -n, --lines N         lines of log to show (logs; default 15)\n"
-                "  -f, --follow          keep printing new log lines (logs)\n"
-                "      --instance N      only instance N; repeatable (logs)\n"
-                "      --since TIME, --until TIME\n"
-                "                        time window (logs): \"09:30\", \"-5m\", \"1h ago\", \"today\"\n"
-                "  -p, --priority PRIO   only lines this urgent or more, 0-7 or err, warning… (logs)\n"
-                "      --raw             messages only (logs)\n"
-                "      --watch           refresh like top (status APP)\n"
-                "      --cpu-sample SEC  cpu %% over a sample of SEC seconds (status)\n"
-                "  -q, --quiet           print only errors\n"
-                "  -h, --help            show this help\n"
-                "      --version         show the version\n"
-                "\n"
+                "A command refuses an option it does not take. Options may come before or after it.\n"
                 "Exit status: 0 ok, 1 failure, 2 usage or config error, 3 not every instance active.\n"
-                "See 'clusterctl help COMMAND' and clusterctl(1).\n");
+                "See 'clusterctl COMMAND --help' and clusterctl(1).\n");
 }
 
-void print_verb_help(const Verb *v) {
+static void print_verb_help(const Verb *v) {
+        char label[64];
+
         printf("Usage: clusterctl %s\n\n%s.\n", v->usage, v->summary);
         if (v->help)
                 printf("\n%s\n", v->help);
+        if (v->options) {
+                printf("\nOptions:\n");
+                for (OptionIndex o = _O_COMMON_END; o < _O_MAX; o++)
+                        if (v->options & OPTION(o)) {
+                                format_option(o, label, sizeof(label));
+                                printf("  %-22s %s\n", label, options[o].help);
+                        }
+        }
+        printf("\nCommon options: --system, --user, -q/--quiet, -h/--help. See 'clusterctl --help'.\n");
 }
 
-int verb_help(int argc, char **argv) {
+int verb_help(int argc, char **argv, Cluster *c) {
+        (void) c;
         if (argc < 2) {
                 print_usage(stdout);
                 return EXIT_OK;
@@ -177,152 +290,225 @@ static void restore_negative_numbers(int argc, char **argv) {
                         argv[i]++;
 }
 
-enum {
-        OPT_VERSION = 0x100,
-        OPT_USER,
-        OPT_SYSTEM,
-        OPT_FORCE,
-        OPT_JSON,
-        OPT_WAIT,
-        OPT_DRY_RUN,
-        OPT_BATCH,
-        OPT_ON_FAILURE,
-        OPT_INSTANCE,
-        OPT_SINCE,
-        OPT_UNTIL,
-        OPT_RAW,
-        OPT_WATCH,
-        OPT_CPU_SAMPLE,
-};
+/* The value getopt_long returns for an option: its short name, or one above any character. */
+static int option_value(OptionIndex o) {
+        return options[o].short_name ? options[o].short_name : 0x100 + (int) o;
+}
 
-static int parse_options(int argc, char **argv) {
-        static const struct option options[] = {
-                { "help", no_argument, NULL, 'h' },
-                { "version", no_argument, NULL, OPT_VERSION },
-                { "user", no_argument, NULL, OPT_USER },
-                { "system", no_argument, NULL, OPT_SYSTEM },
-                { "config", required_argument, NULL, 'c' },
-                { "output", required_argument, NULL, 'o' },
-                { "force", no_argument, NULL, OPT_FORCE },
-                { "json", no_argument, NULL, OPT_JSON },
-                { "wait", no_argument, NULL, OPT_WAIT },
-                { "quiet", no_argument, NULL, 'q' },
-                { "batch", required_argument, NULL, OPT_BATCH },
-                { "on-failure", required_argument, NULL, OPT_ON_FAILURE },
-                { "dry-run", no_argument, NULL, OPT_DRY_RUN },
-                { "lines", required_argument, NULL, 'n' },
-                { "follow", no_argument, NULL, 'f' },
-                { "instance", required_argument, NULL, OPT_INSTANCE },
-                { "since", required_argument, NULL, OPT_SINCE },
-                { "until", required_argument, NULL, OPT_UNTIL },
-                { "priority", required_argument, NULL, 'p' },
-                { "raw", no_argument, NULL, OPT_RAW },
-                { "watch", no_argument, NULL, OPT_WATCH },
-                { "cpu-sample", required_argument, NULL, OPT_CPU_SAMPLE },
-                {},
-        };
+static int option_from_value(int value, OptionIndex *ret) {
+        for (OptionIndex o = 0; o < _O_MAX; o++)
+                if (option_value(o) == value) {
+                        *ret = o;
+                        return 0;
+                }
+        return -EINVAL;
+}
+
+/* Stores an option's value in its arg_ variable; -EINVAL after saying why it is wrong. */
+static int apply_option(OptionIndex o, const char *value) {
+        switch (o) {
+        case O_SYSTEM:
+                arg_scope = SCOPE_SYSTEM;
+                break;
+        case O_USER:
+                arg_scope = SCOPE_USER;
+                break;
+        case O_QUIET:
+                arg_quiet = true;
+                break;
+        case O_HELP:
+        case O_VERSION:
+                break; /* handled once every option is read */
+        case O_CONFIG:
+                arg_config = value;
+                break;
+        case O_FORCE:
+                arg_force = true;
+                break;
+        case O_WAIT:
+                arg_wait = true;
+                break;
+        case O_JSON:
+                arg_json = true;
+                break;
+        case O_OUTPUT:
+                arg_output_dir = value;
+                break;
+        case O_BATCH:
+                if (batch_spec_parse(value, &arg_batch_count, &arg_batch_percent) < 0) {
+                        log_error("--batch: '%s' is not a count or a percentage (\"2\", \"25%%\")", value);
+                        return -EINVAL;
+                }
+                break;
+        case O_ON_FAILURE:
+                arg_on_failure = on_failure_from_string(value);
+                if (arg_on_failure < 0) {
+                        log_error("--on-failure: '%s' is not stop, rollback or continue", value);
+                        return -EINVAL;
+                }
+                break;
+        case O_DRY_RUN:
+                arg_dry_run = true;
+                break;
+        case O_LINES: {
+                unsigned n;
+                if (safe_atou(value, &n) < 0 || n > 1000000) {
+                        log_error("-n: '%s' is not a number of lines", value);
+                        return -EINVAL;
+                }
+                arg_lines = (int) n;
+                break;
+        }
+        case O_FOLLOW:
+                arg_follow = true;
+                break;
+        case O_INSTANCE: {
+                unsigned k;
+                if (safe_atou(value, &k) < 0 || k >= INSTANCES_MAX) {
+                        log_error("--instance: '%s' is not an instance index", value);
+                        return -EINVAL;
+                }
+                return index_list_add(&arg_instances, &arg_n_instances, k);
+        }
+        case O_SINCE:
+                arg_since = value;
+                break;
+        case O_UNTIL:
+                arg_until = value;
+                break;
+        case O_PRIORITY:
+                arg_priority = value;
+                break;
+        case O_RAW:
+                arg_raw = true;
+                break;
+        case O_WATCH:
+                arg_watch = true;
+                break;
+        case O_CPU_SAMPLE:
+                if (parse_seconds(value, &arg_cpu_sample) < 0 || arg_cpu_sample <= 0 || arg_cpu_sample > 60) {
+                        log_error("--cpu-sample: '%s' is not a number of seconds (up to 60)", value);
+                        return -EINVAL;
+                }
+                break;
+        case _O_MAX:
+                break;
+        }
+        return 0;
+}
+
+/* Reads every option into arg_*; sets the options given in *ret_given. -EINVAL after saying why. */
+static int parse_options(int argc, char **argv, uint32_t *ret_given) {
+        struct option long_options[_O_MAX + 1] = {};
+        char short_options[2 * _O_MAX + 2] = ":";
+        uint32_t given = 0;
         int c;
 
+        for (OptionIndex o = 0; o < _O_MAX; o++) {
+                long_options[o] = (struct option) { options[o].name, options[o].value ? required_argument : no_argument,
+                                                    NULL, option_value(o) };
+                if (options[o].short_name) {
+                        size_t n = strlen(short_options);
+                        short_options[n] = options[o].short_name;
+                        short_options[n + 1] = options[o].value ? ':' : 0;
+                }
+        }
         opterr = 0;
-        while ((c = getopt_long(argc, argv, ":hc:o:qn:fp:", options, NULL)) >= 0) {
-                switch (c) {
-                case 'h':
-                        print_usage(stdout);
-                        return 0;
-                case OPT_VERSION:
-                        printf("clusterctl %s\n", CLUSTERCTL_VERSION);
-                        return 0;
-                case OPT_USER:
-                        arg_scope = SCOPE_USER;
-                        break;
-                case OPT_SYSTEM:
-                        arg_scope = SCOPE_SYSTEM;
-                        break;
-                case 'c':
-                        arg_config = optarg;
-                        break;
-                case 'o':
-                        arg_output_dir = optarg;
-                        break;
-                case OPT_FORCE:
-                        arg_force = true;
-                        break;
-                case OPT_JSON:
-                        arg_json = true;
-                        break;
-                case OPT_WAIT:
-                        arg_wait = true;
-                        break;
-                case 'q':
-                        arg_quiet = true;
-                        break;
-                case OPT_BATCH:
-                        arg_batch = optarg;
-                        break;
-                case OPT_ON_FAILURE:
-                        arg_on_failure = on_failure_from_string(optarg);
-                        if (arg_on_failure < 0) {
-                                log_error("--on-failure: '%s' is not stop, rollback or continue", optarg);
-                                return -EINVAL;
-                        }
-                        break;
-                case OPT_DRY_RUN:
-                        arg_dry_run = true;
-                        break;
-                case 'n': {
-                        unsigned n;
-                        if (safe_atou(optarg, &n) < 0 || n > 1000000) {
-                                log_error("-n: '%s' is not a number of lines", optarg);
-                                return -EINVAL;
-                        }
-                        arg_lines = (int) n;
-                        break;
-                }
-                case 'f':
-                        arg_follow = true;
-                        break;
-                case OPT_INSTANCE: {
-                        unsigned k, *l;
-                        if (safe_atou(optarg, &k) < 0 || k >= INSTANCES_MAX) {
-                                log_error("--instance: '%s' is not an instance index", optarg);
-                                return -EINVAL;
-                        }
-                        if (!(l = realloc(arg_instances, sizeof(unsigned) * (arg_n_instances + 1))))
-                                return -ENOMEM;
-                        arg_instances = l;
-                        arg_instances[arg_n_instances++] = k;
-                        break;
-                }
-                case OPT_SINCE:
-                        arg_since = optarg;
-                        break;
-                case OPT_UNTIL:
-                        arg_until = optarg;
-                        break;
-                case 'p':
-                        arg_priority = optarg;
-                        break;
-                case OPT_RAW:
-                        arg_raw = true;
-                        break;
-                case OPT_WATCH:
-                        arg_watch = true;
-                        break;
-                case OPT_CPU_SAMPLE:
-                        if (parse_seconds(optarg, &arg_cpu_sample) < 0 || arg_cpu_sample <= 0 || arg_cpu_sample > 60) {
-                                log_error("--cpu-sample: '%s' is not a number of seconds (up to 60)", optarg);
-                                return -EINVAL;
-                        }
-                        break;
-                case ':':
+        while ((c = getopt_long(argc, argv, short_options, long_options, NULL)) >= 0) {
+                OptionIndex o;
+                if (c == ':') {
                         log_error("option '%s' needs a value", argv[optind - 1]);
                         return -EINVAL;
-                default:
+                }
+                if (c == '?' || option_from_value(c, &o) < 0) {
                         log_error("unknown option '%s'; see 'clusterctl --help'", argv[optind - 1]);
                         return -EINVAL;
                 }
+                if (apply_option(o, optarg) < 0)
+                        return -EINVAL;
+                given |= OPTION(o);
         }
-        return 1;
+        *ret_given = given;
+        return 0;
+}
+
+/* The options given that the verb does not take: a usage error naming the first. */
+static int check_verb_options(const Verb *v, uint32_t given) {
+        for (OptionIndex o = 0; o < _O_MAX; o++)
+                if ((given & OPTION(o)) && !verb_takes(v, o)) {
+                        log_error("%s does not take --%s; see 'clusterctl %s --help'", v->name, options[o].name,
+                                  v->name);
+                        return EXIT_USAGE;
+                }
+        return 0;
+}
+
+/* Resolves what the table says the verb needs, then runs it. */
+static int dispatch(const Verb *v, int argc, char **argv) {
+        _cleanup_(cluster_close) Cluster cluster = {};
+        _cleanup_(app_lock_release) AppLock lock = APP_LOCK_NULL;
+        const char *app = (v->flags & VERB_APP) && argc > 1 ? argv[1] : NULL;
+        int r;
+
+        if (argc - 1 < v->min_args || (v->max_args >= 0 && argc - 1 > v->max_args)) {
+                log_error("%s: wrong number of arguments\nUsage: clusterctl %s", v->name, v->usage);
+                return EXIT_USAGE;
+        }
+        if (app && (r = check_app_name(app)))
+                return r;
+        if (v->check_args && (r = v->check_args(argc, argv)))
+                return r;
+        if (v->flags & VERB_MANAGER) {
+                r = open_cluster(&cluster);
+                if (r)
+                        return r;
+        }
+        if (app && (v->flags & VERB_INSTALLED) && !cluster_app_exists(&cluster, app)) {
+                log_error("no app '%s' is installed in %s; 'clusterctl start' installs one", app, cluster.unit_dir);
+                return EXIT_FAILURE_;
+        }
+        if (app && (v->flags & VERB_LOCKED)) {
+                r = lock_app(app, &lock);
+                if (r)
+                        return r;
+        }
+        return v->run(argc, argv, v->flags & VERB_MANAGER ? &cluster : NULL);
+}
+
+static int run(int argc, char **argv) {
+        uint32_t given = 0;
+        int r;
+
+        r = parse_options(argc, argv, &given);
+        restore_negative_numbers(argc, argv);
+        if (r < 0)
+                return EXIT_USAGE;
+
+        int nargs = argc - optind;
+        char **args = argv + optind;
+        const Verb *v = nargs > 0 ? verb_find(args[0]) : NULL;
+        if (given & OPTION(O_VERSION)) {
+                printf("clusterctl %s\n", CLUSTERCTL_VERSION);
+                return EXIT_OK;
+        }
+        if (given & OPTION(O_HELP)) {
+                if (v)
+                        print_verb_help(v);
+                else
+                        print_usage(stdout);
+                return EXIT_OK;
+        }
+        if (nargs == 0) {
+                print_usage(stderr);
+                return EXIT_USAGE;
+        }
+        if (!v) {
+                log_error("unknown command '%s'; see 'clusterctl --help'", args[0]);
+                return EXIT_USAGE;
+        }
+        if ((r = check_verb_options(v, given)))
+                return r;
+        return dispatch(v, nargs, args);
 }
 
 int main(int argc, char **argv) {
@@ -333,35 +519,7 @@ int main(int argc, char **argv) {
         if (!storage)
                 return EXIT_FAILURE_;
         protect_negative_numbers(argc, argv, storage);
-        r = parse_options(argc, argv);
-        restore_negative_numbers(argc, argv);
-        if (r <= 0) {
-                for (int i = 0; i < argc; i++)
-                        free(storage[i]);
-                free(storage);
-                return r < 0 ? EXIT_USAGE : EXIT_OK;
-        }
-
-        int nargs = argc - optind;
-        char **args = argv + optind;
-        if (nargs == 0) {
-                print_usage(stderr);
-                r = EXIT_USAGE;
-                goto out;
-        }
-        const Verb *v = verb_find(args[0]);
-        if (!v) {
-                log_error("unknown command '%s'; see 'clusterctl --help'", args[0]);
-                r = EXIT_USAGE;
-                goto out;
-        }
-        if (nargs - 1 < v->min_args || (v->max_args >= 0 && nargs - 1 > v->max_args)) {
-                log_error("%s: wrong number of arguments\nUsage: clusterctl %s", v->name, v->usage);
-                r = EXIT_USAGE;
-                goto out;
-        }
-        r = v->run(nargs, args);
-out:
+        r = run(argc, argv);
         fflush(stdout);
         for (int i = 0; i < argc; i++)
                 free(storage[i]);

@@ -2,171 +2,11 @@
  * escape.c before it reaches a template. */
 #include "render.h"
 
-#include <assert.h>
-#include <inttypes.h>
-
 #include "escape.h"
+#include "hardening.h"
 #include "listen.h"
 #include "templates.h"
 #include "util.h"
-
-void unit_set_done(UnitSet *s) {
-        for (size_t i = 0; i < s->n_files; i++) {
-                free(s->files[i].path);
-                free(s->files[i].text);
-        }
-        free(s->files);
-        *s = (UnitSet) {};
-}
-
-int unit_set_add(UnitSet *s, const char *path, char *text) {
-        UnitFile *f = realloc(s->files, sizeof(UnitFile) * (s->n_files + 1));
-        if (!f) {
-                free(text);
-                return -ENOMEM;
-        }
-        s->files = f;
-        f[s->n_files].text = text;
-        if (!(f[s->n_files].path = strdup(path))) {
-                free(text);
-                return -ENOMEM;
-        }
-        s->n_files++;
-        return 0;
-}
-
-const UnitFile *unit_set_find(const UnitSet *s, const char *path) {
-        for (size_t i = 0; i < s->n_files; i++)
-                if (streq(s->files[i].path, path))
-                        return &s->files[i];
-        return NULL;
-}
-
-static const TemplateVar *find_var(const TemplateVar *vars, size_t n, const char *key, size_t len) {
-        for (size_t i = 0; i < n; i++)
-                if (strlen(vars[i].key) == len && strncmp(vars[i].key, key, len) == 0)
-                        return &vars[i];
-        return NULL;
-}
-
-/* Emits one line of a template `times` times, substituting value i (or the only value). */
-static int emit_line(Buffer *out, const char *line, size_t len, const TemplateVar *vars, size_t n_vars) {
-        size_t times = 1;
-
-        /* First pass: how many copies, and whether any placeholder is empty. */
-        for (const char *p = line; (p = memmem(p, len - (size_t) (p - line), "{{", 2)); p += 2) {
-                const char *end = memmem(p, len - (size_t) (p - line), "}}", 2);
-                assert(end); /* templates are ours: an unclosed placeholder is a bug */
-                const TemplateVar *v = find_var(vars, n_vars, p + 2, (size_t) (end - p - 2));
-                if (!v)
-                        return -EINVAL; /* a placeholder nobody provides: a bug in the caller */
-                size_t n = strv_length(v->values);
-                if (n == 0)
-                        return 0;
-                if (n > 1) {
-                        if (times != 1 && times != n)
-                                return -EINVAL; /* two lists on one line must pair up */
-                        times = n;
-                }
-        }
-
-        for (size_t i = 0; i < times; i++) {
-                const char *p = line, *start;
-                while ((start = memmem(p, len - (size_t) (p - line), "{{", 2))) {
-                        const char *end = memmem(start, len - (size_t) (start - line), "}}", 2);
-                        const TemplateVar *v = find_var(vars, n_vars, start + 2, (size_t) (end - start - 2));
-                        size_t n = strv_length(v->values);
-                        const char *value = v->values[n > 1 ? i : 0];
-
-                        assert(!strchr(value, '\n'));
-                        if (buffer_append(out, p, (size_t) (start - p)) < 0 || buffer_puts(out, value) < 0)
-                                return -ENOMEM;
-                        p = end + 2;
-                }
-                if (buffer_append(out, p, len - (size_t) (p - line)) < 0 || buffer_puts(out, "\n") < 0)
-                        return -ENOMEM;
-        }
-        return 0;
-}
-
-int render_template(const char *tmpl, const TemplateVar *vars, size_t n_vars, char **ret) {
-        _cleanup_buffer_ Buffer out = {};
-        int r;
-
-        for (const char *line = tmpl; *line;) {
-                const char *nl = strchr(line, '\n');
-                size_t len = nl ? (size_t) (nl - line) : strlen(line);
-                r = emit_line(&out, line, len, vars, n_vars);
-                if (r < 0)
-                        return r;
-                line += len + (nl ? 1 : 0);
-        }
-        *ret = buffer_steal(&out);
-        return 0;
-}
-
-int append_marker(const char *text, const char *app, const char *config_path, char *const *extra, char **ret) {
-        _cleanup_buffer_ Buffer b = {};
-        _cleanup_free_ char *config = NULL;
-        int r;
-
-        r = escape_raw(config_path, &config);
-        if (r < 0)
-                return r;
-        if (buffer_puts(&b, text) < 0 ||
-            buffer_printf(&b, "\n%s\nApp=%s\nConfig=%s\n", MARKER_SECTION, app, config) < 0)
-                return -ENOMEM;
-        for (size_t i = 0; extra && extra[i]; i++)
-                if (buffer_printf(&b, "%s\n", extra[i]) < 0)
-                        return -ENOMEM;
-        if (            buffer_printf(&b, "Hash=%016" PRIx64 "\n", hash64(b.data, b.len)) < 0)
-                return -ENOMEM;
-        *ret = buffer_steal(&b);
-        return 0;
-}
-
-static const char *marker_section(const char *text) {
-        const char *m = strstr(text, "\n" MARKER_SECTION "\n");
-        return m ? m + 1 : NULL;
-}
-
-char *marker_get(const char *text, const char *key) {
-        const char *m = marker_section(text);
-        size_t klen = strlen(key);
-
-        if (!m)
-                return NULL;
-        for (const char *line = strchr(m, '\n'); line && line[1]; line = strchr(line + 1, '\n')) {
-                const char *l = line + 1;
-                if (l[0] == '[')
-                        break;
-                if (strncmp(l, key, klen) == 0 && l[klen] == '=') {
-                        const char *v = l + klen + 1;
-                        return strndup(v, strcspn(v, "\n"));
-                }
-        }
-        return NULL;
-}
-
-bool marker_find(const char *text, const char *app) {
-        _cleanup_free_ char *v = marker_get(text, "App");
-        return v && (!app || streq(v, app));
-}
-
-bool marker_hash_matches(const char *text) {
-        const char *h = strstr(text, "\nHash=");
-        char expected[32];
-
-        if (!h || !marker_section(text))
-                return false;
-        /* The Hash= line must be the very last, exactly as written: anything after it is an edit. */
-        snprintf(expected, sizeof(expected), "Hash=%016" PRIx64 "\n", hash64(text, (size_t) (h - text + 1)));
-        return streq(h + 1, expected);
-}
-
-int unit_name_instance(const char *app, unsigned index, const char *suffix, char **ret) {
-        return asprintf_safe(ret, "%s@%u%s", app, index, suffix);
-}
 
 static void strv_freep_array(char ***l) {
         strv_free(*l);
@@ -186,63 +26,6 @@ static int seconds_value(double s, char ***l) {
         /* systemd reads "1.5s"; keep it exact to the millisecond. */
         snprintf(buf, sizeof(buf), "%.3fs", s);
         return strv_extend(l, buf);
-}
-
-/* Settings an unprivileged user manager applies only inside a user namespace (systemd.exec(5):
- * "only available for system services, or for services running in per-user instances of the
- * service manager when PrivateUsers= is enabled"). Without one the capability settings fail the
- * unit (218/CAPABILITIES) and the file-system ones are skipped without a word: neither is written. */
-static const char *const need_user_namespace[] = {
-        "PrivateTmp",           "PrivateDevices",        "PrivateIPC",           "ProtectSystem",
-        "ProtectHome",          "ProtectProc",           "ProcSubset",           "ProtectKernelTunables",
-        "ProtectKernelModules", "ProtectKernelLogs",     "ProtectControlGroups", "ProtectClock",
-        "ProtectHostname",      "CapabilityBoundingSet", "AmbientCapabilities",
-};
-
-static bool setting_is(const char *line, size_t len, const char *key) {
-        size_t n = strlen(key);
-        return len > n && strncmp(line, key, n) == 0 && line[n] == '=';
-}
-
-static bool setting_applies(const char *line, size_t len, const SandboxLimits *limits) {
-        if (!limits || !limits->unprivileged)
-                return true;
-        if (limits->kmsg_masked && setting_is(line, len, "ProtectKernelLogs"))
-                return false;
-        for (size_t i = 0; limits->no_user_namespace && i < ELEMENTSOF(need_user_namespace); i++)
-                if (setting_is(line, len, need_user_namespace[i]))
-                        return false;
-        return true;
-}
-
-/* The settings of a hardening level: the lines of units/hardening-LEVEL.in, our own constants,
- * less what the manager cannot apply. */
-static int hardening_lines(Hardening h, Scope scope, const SandboxLimits *limits, char ***l) {
-        const char *tmpl = h == HARDENING_DEFAULT ? units_hardening_default_in
-                           : h == HARDENING_STRICT ? units_hardening_strict_in
-                                                   : NULL;
-        /* The user namespace that lets an unprivileged manager apply the rest, first after the comment. */
-        bool private_users = limits && limits->unprivileged && !limits->no_user_namespace;
-        for (const char *line = tmpl; line && *line;) {
-                const char *nl = strchr(line, '\n');
-                size_t len = nl ? (size_t) (nl - line) : strlen(line);
-                if (private_users && line[0] != '#') {
-                        if (strv_extend(l, "PrivateUsers=yes") < 0)
-                                return -ENOMEM;
-                        private_users = false;
-                }
-                /* A user manager's notify socket lives in /run/user/UID, which ProtectHome=yes would
-                 * hide: READY=1 could never arrive. Read-only keeps it reachable. */
-                bool hide_home = len == strlen("ProtectHome=yes") && strncmp(line, "ProtectHome=yes", len) == 0;
-                if (setting_applies(line, len, limits)) {
-                        char *copy = scope == SCOPE_USER && hide_home ? strdup("ProtectHome=read-only")
-                                                                       : strndup(line, len);
-                        if (!copy || strv_push(l, copy) < 0)
-                                return -ENOMEM;
-                }
-                line += len + (nl ? 1 : 0);
-        }
-        return 0;
 }
 
 static char *dup_error(const char *fmt, const char *what, int r) {
@@ -547,41 +330,6 @@ int render_instance_dropin(const App *app, unsigned index, UnitFile **ret) {
         return 0;
 }
 
-int app_from_marker(const char *service_text, App *ret) {
-        _cleanup_free_ char *name = marker_get(service_text, "App"), *config = marker_get(service_text, "Config"),
-                            *increment = marker_get(service_text, "IncrementVar");
-        App app = {};
-
-        /* The name becomes file names in the unit directory: it must be an app name, nothing else. */
-        if (!name || !config || !app_name_is_valid(name))
-                return -EBADMSG;
-        if (increment) {
-                char *colon = strrchr(increment, ':');
-                char *end;
-                if (!colon)
-                        return -EBADMSG;
-                *colon = 0;
-                errno = 0;
-                app.increment_base = strtol(colon + 1, &end, 10);
-                if (errno || *end || !colon[1] || !env_name_is_valid(increment) || app.increment_base < 0 ||
-                    app.increment_base > 1000000000)
-                        return -EBADMSG;
-                app.increment_var = TAKE_PTR(increment);
-        }
-        /* The marker stores Config= escaped; undo the %% so the path reads as written. */
-        _cleanup_buffer_ Buffer path = {};
-        for (const char *p = config; *p; p++) {
-                if (buffer_append(&path, p, 1) < 0)
-                        return -ENOMEM;
-                if (p[0] == '%' && p[1] == '%')
-                        p++;
-        }
-        app.name = TAKE_PTR(name);
-        app.config_path = buffer_steal(&path);
-        *ret = app;
-        return 0;
-}
-
 /* The whole set of files an app should have at `count` instances. */
 int render_app_all(const App *app, Scope scope, const SandboxLimits *limits, unsigned count, UnitSet *ret,
                    char **ret_error) {
@@ -608,4 +356,5 @@ int render_app_all(const App *app, Scope scope, const SandboxLimits *limits, uns
         set = (UnitSet) {};
         return 0;
 }
+
 

@@ -38,28 +38,6 @@ void rollout_batch(const RolloutPlan *p, size_t k, const unsigned **ret_first, s
         *ret_n = start < end ? end - start : 0;
 }
 
-uint64_t unit_set_hash(const UnitSet *s) {
-        _cleanup_buffer_ Buffer b = {};
-
-        /* Order-independent: files are hashed in path order. */
-        const UnitFile **sorted = calloc(s->n_files ? s->n_files : 1, sizeof(UnitFile *));
-        if (!sorted)
-                return 0;
-        for (size_t i = 0; i < s->n_files; i++)
-                sorted[i] = &s->files[i];
-        for (size_t i = 1; i < s->n_files; i++)
-                for (size_t j = i; j > 0 && strcmp(sorted[j - 1]->path, sorted[j]->path) > 0; j--) {
-                        const UnitFile *t = sorted[j];
-                        sorted[j] = sorted[j - 1];
-                        sorted[j - 1] = t;
-                }
-        for (size_t i = 0; i < s->n_files; i++)
-                buffer_printf(&b, "%s\n%016" PRIx64 "\n", sorted[i]->path,
-                              hash64(sorted[i]->text, strlen(sorted[i]->text)));
-        free(sorted);
-        return hash64(b.data ? b.data : "", b.len);
-}
-
 char *rollout_state_format(const RolloutState *s) {
         char *text;
         if (asprintf(&text, "units=%016" PRIx64 "\nsince=%" PRIu64 "\n", s->units_hash, s->since_usec) < 0)

@@ -20,9 +20,6 @@ size_t rollout_n_batches(const RolloutPlan *p);
 /* Instances of batch k: *ret_first points into order, *ret_n of them. */
 void rollout_batch(const RolloutPlan *p, size_t k, const unsigned **ret_first, size_t *ret_n);
 
-/* The identity of a set of unit files: any change of any file changes it. */
-uint64_t unit_set_hash(const UnitSet *s);
-
 /* State kept while a rollout runs: the unit set it rolls out, and when it began (CLOCK_MONOTONIC,
  * the manager's clock too). An instance whose process started after `since` is done. */
 typedef struct RolloutState {

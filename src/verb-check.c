@@ -6,11 +6,12 @@
 #include "util.h"
 #include "verb-common.h"
 
-int verb_check(int argc, char **argv) {
+int verb_check(int argc, char **argv, Cluster *c) {
         _cleanup_(app_list_done) AppList apps = {};
         SandboxLimits limits;
         int r;
         (void) argc;
+        (void) c;
 
         if ((r = load_config(argv[1], &apps)))
                 return r;

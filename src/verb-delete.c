@@ -48,48 +48,35 @@ static int remove_app_files(Cluster *c, const char *app, size_t *ret_removed) {
         return 0;
 }
 
-int verb_delete(int argc, char **argv) {
-        _cleanup_(cluster_close) Cluster c = {};
+int verb_delete(int argc, char **argv, Cluster *c) {
         _cleanup_strv_free_ char **units = NULL;
-        AppLock lock = APP_LOCK_NULL;
         const char *app = argv[1];
         size_t removed = 0;
         int r;
         (void) argc;
 
-        if ((r = check_app_name(app)) || (r = open_cluster(&c)))
-                return r;
-        if (!cluster_app_exists(&c, app)) {
-                log_error("no app '%s' is installed in %s", app, c.unit_dir);
-                return EXIT_FAILURE_;
-        }
-        if ((r = lock_app(app, &lock)))
-                return r;
-        r = cluster_loaded_units(&c, app, &units);
+        r = cluster_loaded_units(c, app, &units);
         if (r < 0) {
                 log_error("cannot list the units of '%s': %s", app, strerror(-r));
-                goto out;
+                return EXIT_FAILURE_;
         }
-        r = run_jobs_and_report(&c, "StopUnit", units, "stopping");
+        r = run_jobs_and_report(c, "StopUnit", units, "stopping");
         if (r) {
                 log_error("%s: not every unit stopped; its files are left in place", app);
-                goto out;
+                return r;
         }
-        r = remove_app_files(&c, app, &removed);
+        r = remove_app_files(c, app, &removed);
         if (r < 0) {
-                log_error("%s: cannot remove its files from %s: %s", app, c.unit_dir, strerror(-r));
-                r = EXIT_FAILURE_;
-                goto out;
+                log_error("%s: cannot remove its files from %s: %s", app, c->unit_dir, strerror(-r));
+                return EXIT_FAILURE_;
         }
-        if ((r = daemon_reload(&c)))
-                goto out;
+        if ((r = daemon_reload(c)))
+                return r;
         /* Forget failed states so nothing of the app lingers in 'systemctl list-units'. */
         for (size_t i = 0; units && units[i]; i++)
-                (void) sd_bus_call_method(c.bus, SD_DEST, SD_PATH, SD_MANAGER, "ResetFailedUnit", NULL, NULL, "s",
+                (void) sd_bus_call_method(c->bus, SD_DEST, SD_PATH, SD_MANAGER, "ResetFailedUnit", NULL, NULL, "s",
                                           units[i]);
         if (!arg_quiet)
                 log_info("%s: deleted (%zu files and links removed)", app, removed);
-out:
-        app_lock_release(&lock);
-        return r;
+        return EXIT_OK;
 }

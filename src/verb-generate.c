@@ -38,11 +38,12 @@ static int write_app(const App *app, const UnitSet *set, unsigned count) {
         return 0;
 }
 
-int verb_generate(int argc, char **argv) {
+int verb_generate(int argc, char **argv, Cluster *c) {
         _cleanup_(app_list_done) AppList apps = {};
         SandboxLimits limits;
         int r;
         (void) argc;
+        (void) c;
 
         if ((r = load_config(argv[1], &apps)))
                 return r;

@@ -108,7 +108,7 @@ static int build_query(Cluster *c, const char *app, LogQuery *q, unsigned **ret_
         return 0;
 }
 
-int verb_logs(int argc, char **argv) {
+int verb_logs(int argc, char **argv, Cluster *unused) {
         _cleanup_(log_reader_freep) LogReader *reader = NULL;
         _cleanup_free_ unsigned *known = NULL;
         _cleanup_free_ char *unit_dir = NULL;
@@ -118,9 +118,8 @@ int verb_logs(int argc, char **argv) {
         LogEntry e;
         int r;
         (void) argc;
+        (void) unused;
 
-        if ((r = check_app_name(app)))
-                return r;
         /* Logs need no manager: only the unit directory, for the enabled instances. */
         c.unit_dir = unit_dir_for_scope(arg_scope, &unit_dir) >= 0 ? unit_dir : (char *) "/nonexistent";
         if ((r = build_query(&c, app, &q, &known)))

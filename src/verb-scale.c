@@ -99,34 +99,28 @@ static int scale_to(Cluster *c, const char *app, unsigned old_count, unsigned co
         return 0;
 }
 
-int verb_scale(int argc, char **argv) {
-        _cleanup_(cluster_close) Cluster c = {};
+int verb_scale_check_args(int argc, char **argv) {
+        unsigned count;
+        (void) argc;
+
+        if (scale_target_parse(argv[2], 0, usable_cpus(), &count) == -EINVAL) {
+                log_error("'%s' is not an instance count (N, max, max-N, +N or -N)", argv[2]);
+                return EXIT_USAGE;
+        }
+        return 0;
+}
+
+int verb_scale(int argc, char **argv, Cluster *c) {
         _cleanup_free_ unsigned *enabled = NULL;
-        AppLock lock = APP_LOCK_NULL;
         const char *app = argv[1];
         unsigned count;
         size_t n = 0;
         int r;
         (void) argc;
 
-        if ((r = check_app_name(app)))
-                return r;
-        if (scale_target_parse(argv[2], 0, usable_cpus(), &count) == -EINVAL) {
-                log_error("'%s' is not an instance count (N, max, max-N, +N or -N)", argv[2]);
-                return EXIT_USAGE;
-        }
-        if ((r = open_cluster(&c)))
-                return r;
-        if (!cluster_app_exists(&c, app)) {
-                log_error("no app '%s' is installed in %s; start it first", app, c.unit_dir);
-                return EXIT_FAILURE_;
-        }
-        if ((r = lock_app(app, &lock)))
-                return r;
-        r = cluster_enabled(&c, app, &enabled, &n);
+        r = cluster_enabled(c, app, &enabled, &n);
         if (r < 0) {
                 log_error("%s: cannot read enabled instances: %s", app, strerror(-r));
-                app_lock_release(&lock);
                 return EXIT_FAILURE_;
         }
         unsigned current = n > 0 ? enabled[n - 1] + 1 : 0;
@@ -134,10 +128,7 @@ int verb_scale(int argc, char **argv) {
         if (r < 0) {
                 log_error("cannot scale '%s' from %u by '%s': the count must stay between 1 and %d", app, current,
                           argv[2], INSTANCES_MAX);
-                app_lock_release(&lock);
                 return EXIT_USAGE;
         }
-        r = scale_to(&c, app, current, count);
-        app_lock_release(&lock);
-        return r;
+        return scale_to(c, app, current, count);
 }

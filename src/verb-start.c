@@ -73,7 +73,7 @@ static int start_instances(Cluster *c, const char *app, unsigned count) {
 }
 
 static int start_app(Cluster *c, const App *app) {
-        AppLock lock = APP_LOCK_NULL;
+        _cleanup_(app_lock_release) AppLock lock = APP_LOCK_NULL;
         unsigned count = instance_spec_resolve(&app->instances, usable_cpus());
         int r;
 
@@ -83,18 +83,18 @@ static int start_app(Cluster *c, const App *app) {
         if (r)
                 return r;
         r = install_app(c, app, count);
-        if (!r)
-                r = stop_instances_from(c, app->name, count);
-        if (!r)
-                r = start_instances(c, app->name, count);
-        app_lock_release(&lock);
-        return r;
+        if (r)
+                return r;
+        r = stop_instances_from(c, app->name, count);
+        if (r)
+                return r;
+        return start_instances(c, app->name, count);
 }
 
 /* `start APP` without a config: start what is installed. */
 static int start_installed(Cluster *c, const char *app) {
+        _cleanup_(app_lock_release) AppLock lock = APP_LOCK_NULL;
         _cleanup_free_ unsigned *enabled = NULL;
-        AppLock lock = APP_LOCK_NULL;
         size_t n = 0;
         int r;
 
@@ -109,24 +109,24 @@ static int start_installed(Cluster *c, const char *app) {
         r = cluster_enabled(c, app, &enabled, &n);
         if (r < 0 || n == 0) {
                 log_error("%s: no enabled instances; use 'clusterctl scale %s N'", app, app);
-                app_lock_release(&lock);
                 return EXIT_FAILURE_;
         }
         /* Enabled indices are 0..n-1 whenever clusterctl wrote them. */
         r = start_instances(c, app, enabled[n - 1] + 1);
-        app_lock_release(&lock);
         if (!r)
                 hint_if_no_linger();
         return r;
 }
 
-int verb_start(int argc, char **argv) {
+/* Not VERB_MANAGER: a bad config is reported before the manager is contacted, as by check. */
+int verb_start(int argc, char **argv, Cluster *unused) {
         _cleanup_(app_list_done) AppList apps = {};
         _cleanup_(cluster_close) Cluster c = {};
         _cleanup_free_ char *found = NULL;
         const char *arg = argv[1], *path = NULL;
         int r;
         (void) argc;
+        (void) unused;
 
         if (arg_is_config_path(arg))
                 path = arg;

@@ -101,10 +101,6 @@ static int status_one(Cluster *c, const char *app) {
         _cleanup_(app_status_done) AppStatus s = {};
         int r;
 
-        if (!cluster_app_exists(c, app)) {
-                log_error("no app '%s' is installed in %s", app, c->unit_dir);
-                return EXIT_FAILURE_;
-        }
         r = collect_sampled(c, app, &s);
         if (r < 0) {
                 log_error("cannot read the status of '%s': %s", app, strerror(-r));
@@ -176,20 +172,13 @@ static int status_all(Cluster *c) {
         return result;
 }
 
-int verb_status(int argc, char **argv) {
-        _cleanup_(cluster_close) Cluster c = {};
-        int r;
-
-        if (argc > 1 && (r = check_app_name(argv[1])))
-                return r;
+int verb_status(int argc, char **argv, Cluster *c) {
         if (arg_watch) {
                 if (argc < 2) {
                         log_error("status --watch needs an app");
                         return EXIT_USAGE;
                 }
-                return verb_top(argc, argv);
+                return verb_top(argc, argv, c);
         }
-        if ((r = open_cluster(&c)))
-                return r;
-        return argc > 1 ? status_one(&c, argv[1]) : status_all(&c);
+        return argc > 1 ? status_one(c, argv[1]) : status_all(c);
 }

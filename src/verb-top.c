@@ -155,8 +155,7 @@ static void draw(const Screen *s, const AppStatus *st, const LogRing *ring, cons
         fflush(stdout);
 }
 
-int verb_top(int argc, char **argv) {
-        _cleanup_(cluster_close) Cluster c = {};
+int verb_top(int argc, char **argv, Cluster *c) {
         _cleanup_(log_reader_freep) LogReader *reader = NULL;
         _cleanup_free_ unsigned *known = NULL;
         AppStatus prev = {}, cur = {};
@@ -168,19 +167,11 @@ int verb_top(int argc, char **argv) {
         int r;
         (void) argc;
 
-        if ((r = check_app_name(app)))
-                return r;
         if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
                 log_error("top needs a terminal; for scripts use 'clusterctl status %s --json'", app);
                 return EXIT_USAGE;
         }
-        if ((r = open_cluster(&c)))
-                return r;
-        if (!cluster_app_exists(&c, app)) {
-                log_error("no app '%s' is installed in %s", app, c.unit_dir);
-                return EXIT_FAILURE_;
-        }
-        (void) cluster_enabled(&c, app, &known, &n_known);
+        (void) cluster_enabled(c, app, &known, &n_known);
         LogQuery q = { .scope = arg_scope, .app = app, .known = known, .n_known = n_known, .max_priority = -1 };
         if (log_reader_open(&q, &reader) >= 0)
                 (void) log_reader_seek_tail(reader, 50);
@@ -210,7 +201,7 @@ int verb_top(int argc, char **argv) {
                                 app_status_done(&prev);
                                 prev = cur;
                                 cur = (AppStatus) {};
-                                r = collect_status(&c, app, &cur);
+                                r = collect_status(c, app, &cur);
                                 if (r < 0) {
                                         snprintf(error, sizeof(error), "cannot read the status: %s", strerror(-r));
                                         cur = (AppStatus) { .app = strdup(app) };

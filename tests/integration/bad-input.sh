@@ -27,6 +27,14 @@ expect_exit 2 "an unknown option" cc status --frobnicate
 expect_exit 2 "a missing argument" cc scale steady
 expect_exit 2 "--batch 0%" cc reload steady --batch 0%
 expect_exit 2 "-n -1" cc logs steady -n -1
+expect_exit 2 "an option the command does not take" cc logs steady --batch 3
+expect_contains "the error names the option and the command" "$WORK/stderr" "logs does not take --batch"
+expect_exit 2 "--wait on a command that takes no lock" cc status steady --wait
+expect_exit 0 "reload -h" cc reload -h
+expect_contains "reload -h shows reload's help" "$WORK/stdout" "Usage: clusterctl reload APP"
+expect_contains "with the options reload takes" "$WORK/stdout" "--on-failure MODE"
+expect_exit 0 "--help" cc --help
+expect_contains "--help names the commands an option applies to" "$WORK/stdout" "--batch N|N%       instances restarted together (reload)"
 
 # Configs: each error names file:line, and nothing is written.
 bad() { # DESCRIPTION LINE CONTENT...

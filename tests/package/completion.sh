@@ -48,7 +48,10 @@ expect_completion "bash: no app of the other scope" "" bash_complete clusterctl 
 expect_completion "bash: an app's instances" $'0\n1' bash_complete clusterctl --user logs shop --instance ''
 expect_completion "bash: start offers apps with units or a config" $'api\nshop' \
 	bash_complete clusterctl --user start ''
-expect_completion "bash: options" $'--follow\n--force' bash_complete clusterctl --user status --f
+expect_completion "bash: options" $'--follow\n--force' bash_complete clusterctl --user --f
+expect_completion "bash: only the options the command takes" $'--follow' bash_complete clusterctl --user logs --f
+expect_completion "bash: none the command refuses" "" bash_complete clusterctl --user logs --b
+expect_completion "bash: reload's options" $'--batch' bash_complete clusterctl reload web --ba
 expect_completion "bash: option values" $'rollback' bash_complete clusterctl reload --on-failure r
 expect_completion "bash: scale counts" $'max\nmax-1' bash_complete clusterctl --user scale shop ma
 if [[ -f /usr/share/bash-completion/bash_completion ]]; then
@@ -88,4 +91,6 @@ expect_completion "zsh: every command of clusterctl --help" "$commands" zsh_comp
 expect_completion "zsh: an app name, from the units" "shop" zsh_complete 'clusterctl --user reload '
 expect_completion "zsh: an app's instances" $'0\n1' zsh_complete 'clusterctl --user logs shop --instance '
 expect_completion "zsh: option values" $'emerg\nerr' zsh_complete 'clusterctl --user logs shop -p e'
+expect_completion "zsh: a command's own options" $'--dry-run' zsh_complete 'clusterctl --user reload shop --dr'
+expect_completion "zsh: none the command refuses" "" zsh_complete 'clusterctl --user logs shop --ba'
 finish

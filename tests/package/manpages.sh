@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # package.manpages: clusterctl(1) and clusterctl.conf(5), as CMake built them, render without a
 # warning (groff -ww, and man --warnings as lintian runs it), and document every command and
-# option `clusterctl --help` lists and every config key src/config.c accepts.
+# option `clusterctl --help` lists and every config key src/config-keys.c accepts.
 # shellcheck source=tests/package/lib.sh
 source "$(dirname "$0")/lib.sh"
 trap 'rm -rf "$WORK"' EXIT
@@ -47,10 +47,10 @@ for code in 0 1 2 3; do
 done
 pass "clusterctl(1) documents exit statuses 0, 1, 2 and 3"
 
-# Every key in src/config.c's table (plus those it reads itself), with its PM2 name and unit setting.
-keys=$(sed -n 's/^ *{ "\([a-z_]*\)", parse_[a-z_]* },$/\1/p' "$SOURCE_DIR/src/config.c")
+# Every key in src/config-keys.c's table (plus those it reads itself), with its PM2 name and unit setting.
+keys=$(sed -n 's/^ *{ "\([a-z_]*\)", parse_[a-z_]* },$/\1/p' "$SOURCE_DIR/src/config-keys.c")
 keys="$keys exec script interpreter args batch pause grace on_failure"
-[[ $keys == *instances* ]] || fail "the key table of src/config.c was found" "$keys"
+[[ $keys == *instances* ]] || fail "the key table of src/config-keys.c was found" "$keys"
 for k in $keys; do
 	# A key's entry starts at the margin of its section: "       key (type...".
 	grep -Eq "^ {7}( {7})?$k +\(" "$WORK/clusterctl.conf.5.txt" || fail "clusterctl.conf(5) documents the key '$k'"

@@ -1,0 +1,115 @@
+/* What a reload shows while it runs: one line per restarted instance (rewritten in place on a
+ * terminal), or one JSON event per line with --json; the summary after a failure; the plan. */
+#include <stdarg.h>
+
+#include "clusterctl.h"
+#include "diff.h"
+#include "output.h"
+#include "reload.h"
+#include "unitfs.h"
+#include "util.h"
+
+void reload_json_event(const char *event, const char *unit, const char *fmt, ...) {
+        printf("{\"event\":\"%s\"", event);
+        if (unit) {
+                printf(",\"unit\":");
+                json_print_string(stdout, unit);
+        }
+        if (fmt) {
+                va_list ap;
+                va_start(ap, fmt);
+                putchar(',');
+                vprintf(fmt, ap);
+                va_end(ap);
+        }
+        printf("}\n");
+        fflush(stdout);
+}
+
+void reload_progress_restarting(Reload *r, const char *unit) {
+        if (r->style == PROGRESS_JSON)
+                reload_json_event("restarting", unit, NULL);
+        else if (r->style == PROGRESS_TTY && r->batch_count == 1 && !r->batch_percent) {
+                fprintf(stderr, "%-16s restarting …", unit);
+                fflush(stderr);
+        }
+}
+
+void reload_on_job_finished(const Job *job, void *userdata) {
+        Reload *r = userdata;
+        double took = (double) (now_usec() - r->batch_begin_usec) / 1e6;
+        bool ok = job->state == JOB_FINISHED && streq_ptr(job->result, "done");
+        bool rewrite = r->style == PROGRESS_TTY && r->batch_count == 1 && !r->batch_percent;
+
+        r->done++;
+        if (r->style == PROGRESS_JSON) {
+                reload_json_event(ok ? "ready" : "failed", job->unit, "\"seconds\":%.3f,\"result\":\"%s\",\"done\":%zu,\"total\":%zu",
+                           took, strna(job->result), r->done, r->total);
+                return;
+        }
+        if (arg_quiet && ok)
+                return;
+        if (rewrite)
+                fprintf(stderr, "\r\033[K");
+        if (ok)
+                fprintf(stderr, "%-16s restarting … ready in %.2fs  [%zu/%zu]\n", job->unit, took, r->done, r->total);
+        else
+                fprintf(stderr, "%-16s restarting … %s after %.2fs  [%zu/%zu]\n", job->unit,
+                        job->state == JOB_CALL_FAILED ? "refused" : strna(job->result), took, r->done, r->total);
+}
+
+void reload_report_unstable(Reload *r, const UnitInfo *u) {
+        const char *why = service_result_text(u->result);
+        log_error("%s: was ready, then did not stay up for %.1fs: now %s (%s), result %s%s%s", u->name, r->grace,
+                  strna(u->active_state), strna(u->sub_state), strna(u->result), why ? " — " : "", why ? why : "");
+        if (r->style == PROGRESS_JSON)
+                reload_json_event("failed", u->name, "\"reason\":\"unstable\",\"active_state\":\"%s\"", strna(u->active_state));
+}
+
+void reload_report_versions(Reload *r, size_t n_failed) {
+        size_t moved_ok = r->n_moved - n_failed;
+        size_t old = r->count - r->n_moved;
+        log_info("%s: %zu instance%s on the new version, %zu still on the old one, %zu failed", r->app, moved_ok,
+                 moved_ok == 1 ? "" : "s", old, n_failed);
+        if (r->units_changed && r->on_failure != ON_FAILURE_ROLLBACK)
+                log_info("    the units on disk are the new version: fix the config and reload again, or reload "
+                         "with --on-failure rollback");
+        if (r->style == PROGRESS_JSON)
+                reload_json_event("summary", NULL, "\"new\":%zu,\"old\":%zu,\"failed\":%zu", moved_ok, old, n_failed);
+}
+
+void reload_print_dry_run(Reload *r, const unsigned *pending, size_t n_pending) {
+        _cleanup_(rollout_plan_done) RolloutPlan plan = {};
+
+        printf("%s: %u instance%s enabled, %zu to restart in batches of %zu, pause %.1fs, grace %.1fs, on failure: %s\n",
+               r->app, r->count, r->count == 1 ? "" : "s", n_pending,
+               rollout_plan(pending, n_pending, r->batch_count, r->batch_percent, &plan) >= 0 ? plan.batch : 1,
+               r->pause, r->grace, on_failure_to_string(r->on_failure));
+        if (r->resumed)
+                printf("resuming an unfinished rollout: %u instance%s already on the new version\n",
+                       r->count - (unsigned) n_pending, r->count - n_pending == 1 ? "" : "s");
+        for (size_t k = 0; k < rollout_n_batches(&plan); k++) {
+                const unsigned *b;
+                size_t bn;
+                rollout_batch(&plan, k, &b, &bn);
+                printf("batch %zu:", k + 1);
+                for (size_t i = 0; i < bn; i++)
+                        printf(" %s@%u", r->app, b[i]);
+                printf("\n");
+        }
+        if (!r->units_changed) {
+                printf("units unchanged\n");
+                return;
+        }
+        for (size_t i = 0; i < r->plan.write.n_files; i++) {
+                _cleanup_free_ char *old = NULL, *diff = NULL, *a = NULL, *b = NULL;
+                const UnitFile *f = &r->plan.write.files[i];
+                (void) unitfs_read(r->c->unit_dir, f->path, &old);
+                if (asprintf_safe(&a, "%s/%s", r->c->unit_dir, f->path) < 0 || asprintf_safe(&b, "%s (new)", a) < 0)
+                        return;
+                if (unified_diff(old ? a : "/dev/null", strempty(old), b, f->text, &diff) >= 0)
+                        fputs(diff, stdout);
+        }
+        for (size_t i = 0; r->plan.remove && r->plan.remove[i]; i++)
+                printf("remove %s/%s\n", r->c->unit_dir, r->plan.remove[i]);
+}
