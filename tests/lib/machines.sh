@@ -161,6 +161,9 @@ write_ssh_config() {
 			printf '\tIdentityFile %s\n\tIdentitiesOnly yes\n' "$KEY"
 			printf '\tStrictHostKeyChecking no\n\tUserKnownHostsFile /dev/null\n\tLogLevel ERROR\n'
 			printf '\tConnectTimeout 10\n\tServerAliveInterval 5\n'
+			# One connection per machine and user, shared by the commands after the first: a
+			# login costs a key exchange and a session. The master goes with the machine.
+			printf '\tControlMaster auto\n\tControlPath %s/ssh-%%r.sock\n\tControlPersist 60\n' "$dir"
 		done
 	} >"$SSH_CONFIG.tmp"
 	chmod 0600 "$SSH_CONFIG.tmp"
@@ -216,7 +219,7 @@ seed_root() {
 	install -d -m 0700 "$ROOT/root/.ssh"
 	install -m 0600 "$KEY.pub" "$ROOT/root/.ssh/authorized_keys"
 	install -d "$ROOT/etc/ssh/sshd_config.d" "$ROOT/etc/systemd/system/multi-user.target.wants"
-	printf 'PermitRootLogin prohibit-password\nPasswordAuthentication no\nUseDNS no\n' \
+	printf 'PermitRootLogin prohibit-password\nPasswordAuthentication no\nUseDNS no\nMaxSessions 100\n' \
 		>"$ROOT/etc/ssh/sshd_config.d/clusterctl-test-machine.conf"
 	ln -sf /lib/systemd/system/ssh.service "$ROOT/etc/systemd/system/multi-user.target.wants/ssh.service"
 	# root's user manager starts at boot and stays, instead of at each ssh login that finds none.
@@ -287,8 +290,11 @@ cmd_loop() {
 # --- down ----------------------------------------------------------------------
 
 machine_down() { # [quiet]
-	local pid pids root
+	local pid pids root sock
 	touch "$DIR/stopping" 2>/dev/null || true
+	for sock in "$DIR"/ssh-*.sock; do # the shared ssh connections (ControlMaster)
+		[[ -S $sock ]] && ssh -o ControlPath="$sock" -O exit "$FULL" >/dev/null 2>&1
+	done
 	if pid=$(live_pid "$DIR/nspawn.pid"); then
 		kill -TERM "$pid" 2>/dev/null || true # nspawn powers the machine off
 		wait_gone "$STOP_TIMEOUT" "$pid" || log "$NAME did not power off within ${STOP_TIMEOUT}s; killing it"
