@@ -48,42 +48,40 @@ _printf_(5, 6) static int fail(const ConfigSource *at, const char *path, int r, 
         return ret_error->file && ret_error->message ? r : -ENOMEM;
 }
 
+/* A user (or group) that does not exist would fail every instance at start-up. */
+static int check_account(const App *app, bool group, ConfigError *ret_error) {
+        const char *key = group ? "group" : "user", *name = group ? app->group : app->user;
+        const ConfigSource *at = group ? &app->group_source : &app->user_source;
+        int r;
+
+        if (!name)
+                return 0;
+        r = lookup(name, group, NULL);
+        if (r == -ENOENT)
+                return fail(at, app->config_path, r, ret_error,
+                            "%s: there is no %s '%s' on this machine, so every instance would fail to start "
+                            "(%s); create it (%s --system %s), or remove the key%s",
+                            key, group ? "group" : "account", name, group ? "216/GROUP" : "217/USER",
+                            group ? "groupadd" : "useradd", name,
+                            group ? "" : " to run the instances as a dynamic user");
+        if (r < 0)
+                return fail(at, app->config_path, r, ret_error, "%s: cannot look up '%s': %s", key, name,
+                            strerror(-r));
+        return 0;
+}
+
 int app_check_accounts(const App *app, ConfigError *ret_error) {
         uid_t uid;
         int r;
 
-        if (app->user) {
-                r = lookup(app->user, false, NULL);
-                if (r == -ENOENT)
-                        return fail(&app->user_source, app->config_path, r, ret_error,
-                                    "user: there is no account '%s' on this machine, so every instance would "
-                                    "fail to start (217/USER); create it (useradd --system %s), or remove "
-                                    "the key to run the instances as a dynamic user",
-                                    app->user, app->user);
-                if (r < 0)
-                        return fail(&app->user_source, app->config_path, r, ret_error,
-                                    "user: cannot look up '%s': %s", app->user, strerror(-r));
-        } else {
-                /* DynamicUser= takes an existing account of the unit's name (the app's) over a
-                 * dynamic one: never root that way. */
-                r = lookup(app->name, false, &uid);
-                if (r >= 0 && uid == 0)
-                        return fail(NULL, app->config_path, -EPERM, ret_error,
-                                    "app '%s' has no user, and the system manager would run it as the existing "
-                                    "account '%s', which is root: set user",
-                                    app->name, app->name);
-        }
-        if (app->group) {
-                r = lookup(app->group, true, NULL);
-                if (r == -ENOENT)
-                        return fail(&app->group_source, app->config_path, r, ret_error,
-                                    "group: there is no group '%s' on this machine, so every instance would "
-                                    "fail to start (216/GROUP); create it (groupadd --system %s), or remove "
-                                    "the key",
-                                    app->group, app->group);
-                if (r < 0)
-                        return fail(&app->group_source, app->config_path, r, ret_error,
-                                    "group: cannot look up '%s': %s", app->group, strerror(-r));
-        }
-        return 0;
+        /* DynamicUser= takes an existing account of the unit's name (the app's) over a dynamic
+         * one: never root that way. */
+        if (!app->user && lookup(app->name, false, &uid) >= 0 && uid == 0)
+                return fail(NULL, app->config_path, -EPERM, ret_error,
+                            "app '%s' has no user, and the system manager would run it as the existing "
+                            "account '%s', which is root: set user",
+                            app->name, app->name);
+        if ((r = check_account(app, false, ret_error)) < 0)
+                return r;
+        return check_account(app, true, ret_error);
 }
