@@ -7,6 +7,17 @@
 
 #include "escape.h"
 
+char *setting_file(const Parser *p, const config_setting_t *s) {
+        const char *file = s ? config_setting_source_file(s) : NULL;
+        char *f = NULL;
+
+        if (file && file[0] != '/')
+                (void) asprintf_safe(&f, "%s/%s", p->dir, file);
+        else
+                f = strdup(file ? file : p->path);
+        return f;
+}
+
 _printf_(3, 4) int fail_at(Parser *p, const config_setting_t *s, const char *fmt, ...) {
         va_list ap;
         char *msg = NULL;
@@ -17,11 +28,7 @@ _printf_(3, 4) int fail_at(Parser *p, const config_setting_t *s, const char *fmt
         va_end(ap);
 
         config_error_done(p->error);
-        const char *file = s ? config_setting_source_file(s) : NULL;
-        if (file && file[0] != '/')
-                (void) asprintf_safe(&p->error->file, "%s/%s", p->dir, file);
-        else
-                p->error->file = strdup(file ? file : p->path);
+        p->error->file = setting_file(p, s);
         p->error->line = s ? (int) config_setting_source_line(s) : 0;
         p->error->message = msg;
         return -EINVAL;

@@ -16,6 +16,9 @@ typedef struct Parser {
         ConfigError *error;
 } Parser;
 
+/* The file a setting was read from (an included file's path is relative to the config's
+ * directory), or the config itself; NULL when out of memory. */
+char *setting_file(const Parser *p, const config_setting_t *s);
 /* Records "file:line: message" for setting s (the whole file when NULL); returns -EINVAL. */
 _printf_(3, 4) int fail_at(Parser *p, const config_setting_t *s, const char *fmt, ...);
 const char *type_name(int type);

@@ -38,6 +38,8 @@ void app_done(App *app) {
         free(app->cwd);
         free(app->user);
         free(app->group);
+        free(app->user_source.file);
+        free(app->group_source.file);
         for (size_t i = 0; i < app->n_env; i++) {
                 free(app->env[i].name);
                 free(app->env[i].value);
@@ -79,10 +81,26 @@ static const EnvVar *app_find_env(const App *app, const char *name) {
         return NULL;
 }
 
+/* Where a key was set, for errors found later (an account missing where the app runs). */
+static int record_source(const Parser *p, const config_setting_t *group, const char *key, ConfigSource *ret) {
+        const config_setting_t *s = config_setting_lookup((config_setting_t *) group, key);
+        if (!s)
+                return 0;
+        if (!(ret->file = setting_file(p, s)))
+                return -ENOMEM;
+        ret->line = (int) config_setting_source_line(s);
+        return 0;
+}
+
 /* Checks that only make sense once every key of the app is known. */
 static int validate_app(Parser *p, const config_setting_t *group, App *app) {
+        int r;
+
         if (!app->name)
                 return fail_at(p, group, "app has no name (name = \"web\";)");
+        if ((r = record_source(p, group, "user", &app->user_source)) < 0 ||
+            (r = record_source(p, group, "group", &app->group_source)) < 0)
+                return r;
         const char *why = hidden_by_hardening(app->hardening, app->cwd);
         if (why) {
                 const config_setting_t *s = config_setting_lookup((config_setting_t *) group, "cwd");

@@ -50,6 +50,12 @@ typedef struct Rollout {
         OnFailure on_failure;
 } Rollout;
 
+/* Where a key was set: for errors found after parsing, such as an account that does not exist. */
+typedef struct ConfigSource {
+        char *file;
+        int line;
+} ConfigSource;
+
 typedef struct App {
         char *name;
         char *config_path; /* absolute */
@@ -57,6 +63,7 @@ typedef struct App {
         char *cwd;
         char *user;
         char *group;
+        ConfigSource user_source, group_source; /* set with user and group */
         EnvVar *env;
         size_t n_env;
         char *env_file;

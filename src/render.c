@@ -48,6 +48,8 @@ enum {
         V_CWD,
         V_USER,
         V_GROUP,
+        V_DYNAMIC_USER,
+        V_STATE_DIRECTORY,
         V_ENV_FILE,
         V_ENVIRONMENT,
         V_INSTANCE_ENV,
@@ -78,6 +80,8 @@ static const char *const var_keys[_V_MAX] = {
         [V_CWD] = "CWD",
         [V_USER] = "USER",
         [V_GROUP] = "GROUP",
+        [V_DYNAMIC_USER] = "DYNAMIC_USER",
+        [V_STATE_DIRECTORY] = "STATE_DIRECTORY",
         [V_ENV_FILE] = "ENV_FILE",
         [V_ENVIRONMENT] = "ENVIRONMENT",
         [V_INSTANCE_ENV] = "INSTANCE_ENV",
@@ -141,9 +145,12 @@ static int fill_values(const App *app, Scope scope, const SandboxLimits *limits,
         bool has_listen = app->listen && app->listen[0];
         int r;
 
-        if (scope == SCOPE_SYSTEM && !app->user) {
-                *ret_error = strdup("the system manager would run the instances as root: set user = \"NAME\" "
-                                    "(the account they run as), or user = \"root\" to run them as root on purpose");
+        /* Without a user the system manager would run the instances as root: they get a dynamic
+         * user instead, named after the app, and a state directory that user can write. */
+        bool dynamic_user = scope == SCOPE_SYSTEM && !app->user;
+        if (dynamic_user && app->group) {
+                *ret_error = strdup("group is set without user: set user = \"NAME\" too (without user, the "
+                                    "instances run as a dynamic user with a group of its own)");
                 return -EPERM;
         }
         /* ProtectHome=yes (strict, system scope) hides /home, /root and /run/user entirely. */
@@ -196,6 +203,8 @@ static int fill_values(const App *app, Scope scope, const SandboxLimits *limits,
             (r = one(&v[V_EXEC_START], exec)) < 0 || (r = one(&v[V_INSTANCE_ENV], instance_env)) < 0 ||
             (r = one(&v[V_KILL_SIGNAL], app->kill_signal)) < 0 || (r = one(&v[V_RESTART], app->restart)) < 0 ||
             (r = one(&v[V_MEMORY_MAX], app->memory_max)) < 0 ||
+            (r = one(&v[V_DYNAMIC_USER], dynamic_user ? "yes" : NULL)) < 0 ||
+            (r = one(&v[V_STATE_DIRECTORY], dynamic_user ? app->name : NULL)) < 0 ||
             (r = one(&v[V_WANTED_BY], scope == SCOPE_SYSTEM ? "multi-user.target" : "default.target")) < 0)
                 return r;
         if ((r = raw_value(&v[V_CWD], "cwd", app->cwd, ret_error)) < 0 ||

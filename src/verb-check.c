@@ -13,7 +13,7 @@ int verb_check(int argc, char **argv, Cluster *c) {
         (void) argc;
         (void) c;
 
-        if ((r = load_config(argv[1], &apps)))
+        if ((r = load_config(argv[1], &apps)) || (r = check_accounts(&apps)))
                 return r;
         manager_sandbox_limits(arg_scope, &limits);
         for (size_t i = 0; i < apps.n_apps; i++) {

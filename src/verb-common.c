@@ -4,6 +4,7 @@
 #include <pwd.h>
 #include <sys/stat.h>
 
+#include "accounts.h"
 #include "escape.h"
 #include "manager-facts.h"
 #include "output.h"
@@ -97,6 +98,20 @@ int load_config(const char *path, AppList *ret) {
                 log_error("%s", msg ? msg : strerror(-r));
                 config_error_done(&error);
                 return r == -ENOMEM ? EXIT_FAILURE_ : EXIT_USAGE;
+        }
+        return 0;
+}
+
+int check_accounts(const AppList *apps) {
+        for (size_t i = 0; arg_scope == SCOPE_SYSTEM && i < apps->n_apps; i++) {
+                ConfigError error = {};
+                int r = app_check_accounts(&apps->apps[i], &error);
+                if (r < 0) {
+                        _cleanup_free_ char *msg = config_error_format(&error);
+                        log_error("%s", msg ? msg : strerror(-r));
+                        config_error_done(&error);
+                        return r == -ENOENT || r == -EPERM ? EXIT_USAGE : EXIT_FAILURE_;
+                }
         }
         return 0;
 }

@@ -11,6 +11,9 @@ int open_cluster(Cluster *c);
 int check_app_name(const char *name);
 int lock_app(const char *app, AppLock *ret);
 int load_config(const char *path, AppList *ret);
+/* With the system manager: refuses apps whose user or group does not exist here, before
+ * anything is written (every instance would fail to start). */
+int check_accounts(const AppList *apps);
 /* Says so when a system-scope app runs as root, which its config asked for explicitly. */
 void warn_if_root(const App *app);
 /* Says so when the user manager cannot apply most of the app's hardening (no user namespaces). */

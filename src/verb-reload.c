@@ -52,7 +52,7 @@ static int load_app_config(Reload *r, AppList *apps, char **ret_path) {
                 *ret_path = NULL;
                 return 0;
         }
-        if ((e = load_config(path, apps)))
+        if ((e = load_config(path, apps)) || (e = check_accounts(apps)))
                 return e;
         for (size_t i = 0; i < apps->n_apps; i++)
                 if (streq(apps->apps[i].name, r->app)) {

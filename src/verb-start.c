@@ -141,6 +141,8 @@ int verb_start(int argc, char **argv, Cluster *unused) {
         }
         if (path) {
                 r = load_config(path, &apps);
+                if (!r)
+                        r = check_accounts(&apps);
                 if (r)
                         return r;
         }

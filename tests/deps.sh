@@ -17,6 +17,7 @@ PACKAGES=(
 	build-essential debhelper rpm lintian      # packaging: dpkg-buildpackage, rpmbuild (tests/package)
 	groff-base man-db bash-completion zsh # packaging: man pages, completion
 	clang libclang-rt-14-dev     # the fuzz targets: clang's libFuzzer, ASan, UBSan (tests/fuzz)
+	systemd-container openssh-server socat # booted test machines (tests/lib/machines.sh)
 )
 
 [[ ${1:-} == --demo ]] && PACKAGES=("${DEMO_PACKAGES[@]}")
@@ -30,5 +31,13 @@ if [[ $(id -u) -ne 0 ]]; then
 	echo "missing packages: ${missing[*]}; install them (as root): apt-get install ${missing[*]}" >&2
 	exit 1
 fi
+# Installing a server (openssh-server) must not start it on this machine: the test machines
+# run it, the host does not. A policy-rc.d that refuses every start, unless one is there.
+policy=/usr/sbin/policy-rc.d
+if [[ ! -e $policy ]]; then
+	printf '#!/bin/sh\n# tests/deps.sh: start nothing while installing\nexit 101\n' >"$policy"
+	chmod 0755 "$policy"
+	trap 'rm -f "$policy"' EXIT
+fi
 apt-get update -q
-DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
+DEBIAN_FRONTEND=noninteractive apt-get install -y -q -o DPkg::Lock::Timeout=300 "${missing[@]}"

@@ -307,8 +307,8 @@ void app_generate(const uint8_t *data, size_t size, App *ret, GenInfo *ret_info)
         }
         if (!app.restart)
                 set(&app.restart, "always");
-        /* The system manager wants to be told the account (render refuses to default to root); a
-         * config for it would say, so the inputs render rather than stop at that refusal. */
+        /* Without an account the system manager gets a dynamic user, and render refuses a group
+         * alone; name one, so the inputs with a group render rather than stop at that refusal. */
         if (info.scope == SCOPE_SYSTEM && !app.user && !info.raw)
                 set(&app.user, "root");
 

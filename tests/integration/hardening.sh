@@ -50,10 +50,16 @@ printf 'name = "tmpapp";\nexec = "/bin/true";\ncwd = "/tmp/somewhere";\n' >"$WOR
 expect_exit 2 "a cwd under /tmp is refused while hardened" cc check "$WORK/tmpapp.conf"
 expect_contains "it names the key, the line and why" "$WORK/stderr" "tmpapp.conf:3: cwd: /tmp/somewhere is hidden from the app"
 
-# The system manager would run instances as root: only when the config says so.
+# The system manager would run instances as root: only when the config says so. Without user
+# they run as a dynamic user named after the app.
 printf 'name = "rooty";\nexec = "/bin/true";\ncwd = "/";\n' >"$WORK/rooty.conf"
-expect_exit 2 "system scope without user is refused" "$CLUSTERCTL" --system check "$WORK/rooty.conf"
-expect_contains "it says how to choose" "$WORK/stderr" 'set user = "NAME"'
+expect_exit 0 "system scope without user is accepted" "$CLUSTERCTL" --system check "$WORK/rooty.conf"
+expect_exit 0 "system scope without user: generate" "$CLUSTERCTL" --system generate "$WORK/rooty.conf"
+expect_contains "it runs as a dynamic user" "$WORK/stdout" "DynamicUser=yes"
+printf 'name = "root";\nexec = "/bin/true";\ncwd = "/";\n' >"$WORK/root.conf"
+expect_exit 2 "an app named root without user is refused (DynamicUser= would take the account)" \
+	"$CLUSTERCTL" --system check "$WORK/root.conf"
+expect_contains "it names the account" "$WORK/stderr" "the existing account 'root', which is root: set user"
 printf 'user = "root";\n' >>"$WORK/rooty.conf"
 expect_exit 0 "user = \"root\" is accepted" "$CLUSTERCTL" --system check "$WORK/rooty.conf"
 expect_contains "with a warning" "$WORK/stderr" "instances run as root"

@@ -1,6 +1,6 @@
-# Shared by the packaging tests (tests/package/*.sh): the same ok/not ok output as the
-# integration tests, and one rule for missing tools: skip (exit 77) on a developer's machine,
-# fail under CI=true, where tests/deps.sh has installed everything.
+# Shared by the packaging tests (tests/package/*.sh) and the machine tests (tests/machine/): the
+# same ok/not ok output as the integration tests, and one rule for missing tools: skip (exit 77)
+# on a developer's machine, fail under CI=true, where tests/deps.sh has installed everything.
 set -euo pipefail
 
 TEST_NAME=$(basename "$0" .sh)
@@ -53,6 +53,28 @@ check() {
 
 expect_contains() { # DESCRIPTION FILE TEXT
 	if grep -qF -- "$3" "$2"; then pass "$1"; else fail "$1" "'$3' not found in:" "$(cat "$2")"; fi
+}
+
+expect_not_contains() { # DESCRIPTION FILE TEXT
+	if ! grep -qF -- "$3" "$2"; then pass "$1"; else fail "$1" "'$3' unexpectedly in:" "$(cat "$2")"; fi
+}
+
+expect_eq() { # DESCRIPTION GOT WANT
+	if [[ $2 == "$3" ]]; then pass "$1"; else fail "$1" "got:  '$2'" "want: '$3'"; fi
+}
+
+# expect_exit CODE DESCRIPTION COMMAND...: run, keep stdout in $WORK/stdout, stderr in
+# $WORK/stderr, and require the exit status.
+expect_exit() {
+	local want=$1 what=$2 got=0
+	shift 2
+	"$@" >"$WORK/stdout" 2>"$WORK/stderr" || got=$?
+	if [[ $got == "$want" ]]; then
+		pass "$what"
+	else
+		fail "$what" "exit status $got, expected $want: $*" "stdout: $(cat "$WORK/stdout")" \
+			"stderr: $(cat "$WORK/stderr")"
+	fi
 }
 
 # The .deb and .rpm that package.build wrote into $PACKAGE_DIR.

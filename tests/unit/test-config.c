@@ -1154,3 +1154,33 @@ TEST(error_in_included_file_names_its_full_path) {
         ASSERT_CONTAINS(e.message, "unknown key 'bogus'");
         ASSERT_STREQ(e.file, common);
 }
+
+/* Where user and group were set, kept for the errors found later (an account that does not
+ * exist where the app runs), including from an @include'd file. */
+TEST(user_and_group_sources) {
+        _cleanup_tmpdir_ char *dir = tmpdir_new();
+        _cleanup_free_ char *path = NULL, *common = NULL;
+
+        ASSERT_TRUE(dir);
+        path = concat(dir, "/web.conf", NULL);
+        common = concat(dir, "/common.conf", NULL);
+        ASSERT_OK(write_file(dir, "web.conf", "name = \"web\";\nexec = \"/bin/true\";\ncwd = \"/\";\nuser = \"www-data\";\n"
+                                              "@include \"common.conf\"\n"));
+        ASSERT_OK(write_file(dir, "common.conf", "\ngroup = \"nogroup\";\n"));
+        {
+                _cleanup_(app_list_done) AppList l = {};
+                _cleanup_(config_error_done) ConfigError e = {};
+                ASSERT_OK(config_load_file(path, &l, &e));
+                ASSERT_STREQ(l.apps[0].user_source.file, path);
+                ASSERT_EQ_INT(l.apps[0].user_source.line, 4);
+                ASSERT_STREQ(l.apps[0].group_source.file, common);
+                ASSERT_EQ_INT(l.apps[0].group_source.line, 2);
+        }
+        {
+                _cleanup_(app_list_done) AppList l = {};
+                load_ok(BASE, &l);
+                ASSERT_TRUE(l.apps[0].user_source.file == NULL);
+                ASSERT_EQ_INT(l.apps[0].user_source.line, 0);
+                ASSERT_TRUE(l.apps[0].group_source.file == NULL);
+        }
+}

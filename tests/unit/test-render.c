@@ -147,7 +147,7 @@ TEST(render_template_mismatch) {
         "exec = \"/usr/bin/node /srv/web/server.js\";\n"                               \
         "cwd = \"/srv/web\";\n"                                                        \
         "listen = \"127.0.0.1:3000\";\n"
-/* The system manager renders only apps that name the account they run as. */
+/* An app that names the account it runs as. */
 #define WEB_SYSTEM WEB_SHARED "user = \"www-data\";\n"
 
 TEST(render_shared_socket) {
@@ -304,26 +304,35 @@ TEST(render_user_and_group) {
         ASSERT_TRUE(error != NULL);
 }
 
-/* Without user, the system manager would run the app as root: refused unless asked for. */
-TEST(render_system_scope_needs_user) {
+/* Without user, the system manager would run the app as root: it runs as a dynamic user named
+ * after the app instead (DynamicUser= derives it from the unit name's prefix), with a state
+ * directory that user can write. A group alone does not say who the processes are. */
+TEST(render_system_scope_without_user_is_a_dynamic_user) {
         _cleanup_(app_list_done) AppList l = {};
+        _cleanup_(unit_set_done) UnitSet s = {}, user = {}, named = {}, grouped = {};
+        _cleanup_free_ char *error = NULL;
 
         CHECK(load_app(WEB_SHARED, CONFIG, &l));
-        for (int with_group = 0; with_group <= 1; with_group++) {
-                _cleanup_(unit_set_done) UnitSet s = {}, all = {};
-                _cleanup_free_ char *error = NULL, *error_all = NULL;
+        render_ok(&l.apps[0], SCOPE_SYSTEM, &s);
+        const char *service = file_text(&s, "web@.service");
+        ASSERT_CONTAINS(service, "\nDynamicUser=yes\n");
+        ASSERT_CONTAINS(service, "\nStateDirectory=web\n");
+        ASSERT_TRUE(strstr(service, "\nUser=") == NULL);
 
-                /* A group alone does not say who the processes are. */
-                if (with_group)
-                        ASSERT_TRUE((l.apps[0].group = strdup("www-data")));
-                ASSERT_EQ_INT(render_app_units(&l.apps[0], SCOPE_SYSTEM, NULL, &s, &error), -EPERM);
-                ASSERT_EQ_INT(s.n_files, 0);
-                ASSERT_CONTAINS(error, "the system manager would run the instances as root: set user = \"");
-                ASSERT_CONTAINS(error, ", or user = \"root\" ");
-                ASSERT_EQ_INT(render_app_all(&l.apps[0], SCOPE_SYSTEM, NULL, 2, &all, &error_all), -EPERM);
-                ASSERT_EQ_INT(all.n_files, 0);
-                ASSERT_STREQ(error_all, error);
-        }
+        /* Not in a user manager, nor with a user named. */
+        render_ok(&l.apps[0], SCOPE_USER, &user);
+        ASSERT_TRUE(strstr(file_text(&user, "web@.service"), "DynamicUser") == NULL);
+        ASSERT_TRUE((l.apps[0].user = strdup("www-data")));
+        render_ok(&l.apps[0], SCOPE_SYSTEM, &named);
+        ASSERT_TRUE(strstr(file_text(&named, "web@.service"), "DynamicUser") == NULL);
+        ASSERT_TRUE(strstr(file_text(&named, "web@.service"), "StateDirectory") == NULL);
+
+        free(l.apps[0].user);
+        l.apps[0].user = NULL;
+        ASSERT_TRUE((l.apps[0].group = strdup("www-data")));
+        ASSERT_EQ_INT(render_app_units(&l.apps[0], SCOPE_SYSTEM, NULL, &grouped, &error), -EPERM);
+        ASSERT_EQ_INT(grouped.n_files, 0);
+        ASSERT_CONTAINS(error, "group is set without user");
 }
 
 TEST(render_system_scope_as_root_on_purpose) {
