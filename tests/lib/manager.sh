@@ -272,11 +272,14 @@ journald_conf() {
 # (then they are not ours; a systemd-booted host was already refused).
 clear_old_journal() {
 	[[ ${MANAGER_KEEP_JOURNAL:-} != 1 ]] || return 0
-	local dir exe
+	local dir exe root
 	dir=/run/log/journal/$(cat /etc/machine-id 2>/dev/null)
 	[[ -d $dir ]] || return 0
+	root=$(stat -L -c %d:%i /)
 	for exe in /proc/[0-9]*/exe; do
-		if [[ $(readlink "$exe" 2>/dev/null) == */systemd-journald ]]; then
+		# One in a container or a booted test machine (another root) writes a /run of its own.
+		if [[ $(readlink "$exe" 2>/dev/null) == */systemd-journald &&
+			$(stat -L -c %d:%i "${exe%/exe}/root" 2>/dev/null) == "$root" ]]; then
 			log "note: a journald runs (${exe%/exe}); keeping the journal files in $dir"
 			return 0
 		fi
