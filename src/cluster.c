@@ -36,7 +36,7 @@ bool arg_is_config_path(const char *arg) {
                (stat(arg, &st) == 0 && S_ISREG(st.st_mode));
 }
 
-int find_app_config(Scope scope, const char *app, char **ret) {
+int app_config_path(Scope scope, const char *app, char **ret) {
         _cleanup_free_ char *path = NULL;
         const char *base;
 
@@ -50,6 +50,15 @@ int find_app_config(Scope scope, const char *app, char **ret) {
                 return -ENOENT;
         if (!path)
                 return -ENOMEM;
+        *ret = TAKE_PTR(path);
+        return 0;
+}
+
+int find_app_config(Scope scope, const char *app, char **ret) {
+        _cleanup_free_ char *path = NULL;
+        int r = app_config_path(scope, app, &path);
+        if (r < 0)
+                return r;
         if (access(path, R_OK) < 0)
                 return -errno;
         *ret = TAKE_PTR(path);

@@ -26,6 +26,8 @@ bool arg_is_config_path(const char *arg);
 /* The config of an app by name: /etc/clusterctl/APP.conf, or $XDG_CONFIG_HOME/clusterctl/APP.conf
  * for the user scope. -ENOENT when there is none. */
 int find_app_config(Scope scope, const char *app, char **ret);
+/* Where that config goes, whether or not it is there. */
+int app_config_path(Scope scope, const char *app, char **ret);
 
 /* What has to change on disk to make an app's files match its config at `count` instances. */
 typedef struct UnitPlan {

@@ -8,6 +8,7 @@
 
 #include "cluster.h"
 #include "config.h"
+#include "hostspec.h"
 #include "render.h"
 
 /* Exit codes, as systemctl and LSB use them. */
@@ -38,6 +39,12 @@ extern const char *arg_until;
 extern const char *arg_priority;
 extern unsigned *arg_instances; /* --instance N, repeatable; NULL: all */
 extern size_t arg_n_instances;
+extern HostList arg_hosts;          /* -H, --hosts: run the verb on these hosts over ssh */
+extern const char *arg_host_batch;  /* --host-batch N|N% (reload) */
+extern bool arg_parallel;           /* --parallel: all hosts at once (start, scale, stop, …) */
+extern unsigned arg_remote_protocol; /* --remote-protocol N: run by a controller; 0: not */
+extern bool arg_config_stdin;       /* --config-stdin: the config comes on stdin (with -H) */
+extern const char *arg_rollout_id;  /* --rollout-id ID: one rollout across hosts (reload) */
 
 /* What main() resolves before a verb runs, in this order. */
 typedef enum VerbFlags {

@@ -9,7 +9,9 @@
 #include "escape.h"
 #include "instances.h"
 #include "lock.h"
+#include "hosts.h"
 #include "output.h"
+#include "remote.h"
 #include "util.h"
 #include "verb-common.h"
 
@@ -33,6 +35,12 @@ const char *arg_until = NULL;
 const char *arg_priority = NULL;
 unsigned *arg_instances = NULL;
 size_t arg_n_instances = 0;
+HostList arg_hosts = {};
+const char *arg_host_batch = NULL;
+bool arg_parallel = false;
+unsigned arg_remote_protocol = 0;
+bool arg_config_stdin = false;
+const char *arg_rollout_id = NULL;
 
 /* Every option, in the order --help lists them. The common ones come first: every verb takes them. */
 typedef enum OptionIndex {
@@ -41,6 +49,7 @@ typedef enum OptionIndex {
         O_QUIET,
         O_HELP,
         O_VERSION,
+        O_REMOTE_PROTOCOL,
         _O_COMMON_END,
         O_CONFIG = _O_COMMON_END,
         O_FORCE,
@@ -59,6 +68,12 @@ typedef enum OptionIndex {
         O_RAW,
         O_WATCH,
         O_CPU_SAMPLE,
+        O_HOST,
+        O_HOSTS,
+        O_HOST_BATCH,
+        O_PARALLEL,
+        O_CONFIG_STDIN,
+        O_ROLLOUT_ID,
         _O_MAX,
 } OptionIndex;
 
@@ -77,6 +92,8 @@ static const Option options[_O_MAX] = {
         [O_QUIET] = { 'q', "quiet", NULL, "print only errors" },
         [O_HELP] = { 'h', "help", NULL, "show this help, or the command's" },
         [O_VERSION] = { 0, "version", NULL, "show the version" },
+        /* Used by -H on the hosts, documented in clusterctl(1), not listed in --help. */
+        [O_REMOTE_PROTOCOL] = { 0, "remote-protocol", "N", NULL },
         [O_CONFIG] = { 'c', "config", "FILE", "the config of APP, instead of the default path" },
         [O_FORCE] = { 0, "force", NULL, "overwrite unit files clusterctl did not write" },
         [O_WAIT] = { 0, "wait", NULL, "wait for another command on the same app to finish" },
@@ -94,10 +111,21 @@ static const Option options[_O_MAX] = {
         [O_RAW] = { 0, "raw", NULL, "messages only, without the instance prefix" },
         [O_WATCH] = { 0, "watch", NULL, "refresh like top" },
         [O_CPU_SAMPLE] = { 0, "cpu-sample", "SEC", "cpu % over a sample of SEC seconds (up to 60)" },
+        [O_HOST] = { 'H', "host", "[USER@]HOST[:PORT]", "run on HOST over ssh; repeatable" },
+        [O_HOSTS] = { 0, "hosts", "FILE", "run on every host in FILE (one a line, # comments)" },
+        [O_HOST_BATCH] = { 0, "host-batch", "N|N%", "hosts reloaded together with -H; default 1" },
+        [O_PARALLEL] = { 0, "parallel", NULL, "all hosts at once with -H, not one after the other" },
+        [O_CONFIG_STDIN] = { 0, "config-stdin", NULL, NULL },
+        [O_ROLLOUT_ID] = { 0, "rollout-id", "ID", NULL },
 };
 
+/* The verbs that act on an app take -H/--hosts; those that go host after host, --parallel too. */
+#define HOSTS_OPTIONS (OPTION(O_HOST) | OPTION(O_HOSTS))
+#define FANOUT_OPTIONS (HOSTS_OPTIONS | OPTION(O_PARALLEL))
+
 static const Verb verbs[] = {
-        { "start", 1, 1, 0, OPTION(O_CONFIG) | OPTION(O_FORCE) | OPTION(O_WAIT), NULL, verb_start,
+        { "start", 1, 1, 0, OPTION(O_CONFIG) | OPTION(O_FORCE) | OPTION(O_WAIT) | FANOUT_OPTIONS | OPTION(O_CONFIG_STDIN),
+          NULL, verb_start,
           "start FILE|APP", "write the units of an app (or every app of a file) and start its instances",
           "Renders APP@.service, APP.target and the socket(s) from the config, enables the\n"
           "configured number of instances, and starts them all at once. Returns when every\n"
@@ -105,17 +133,19 @@ static const Verb verbs[] = {
           "did not start, why, and its last log lines. With an app name, the config is\n"
           "-c FILE, /etc/clusterctl/APP.conf (--system) or $XDG_CONFIG_HOME/clusterctl/APP.conf (--user);\n"
           "without any config, the app's existing units are started." },
-        { "stop", 1, 1, VERB_APP | VERB_MANAGER | VERB_INSTALLED | VERB_LOCKED, OPTION(O_WAIT), NULL, verb_stop,
+        { "stop", 1, 1, VERB_APP | VERB_MANAGER | VERB_INSTALLED | VERB_LOCKED, OPTION(O_WAIT) | FANOUT_OPTIONS, NULL,
+          verb_stop,
           "stop APP", "stop every instance, its socket(s) and target (they stay enabled)",
           "Stops all instances, the socket(s) and APP.target, and waits until they are down.\n"
           "The enabled instance count is kept: 'clusterctl start APP' brings them back." },
-        { "restart", 1, 1, VERB_APP | VERB_MANAGER | VERB_INSTALLED | VERB_LOCKED, OPTION(O_WAIT), NULL,
+        { "restart", 1, 1, VERB_APP | VERB_MANAGER | VERB_INSTALLED | VERB_LOCKED, OPTION(O_WAIT) | FANOUT_OPTIONS, NULL,
           verb_restart, "restart APP", "restart every instance at once",
           "Restarts all enabled instances at the same time (PM2's restart). For a staggered\n"
           "restart that keeps serving, use 'clusterctl reload APP'." },
         { "reload", 1, 1, VERB_APP | VERB_MANAGER | VERB_INSTALLED | VERB_LOCKED,
           OPTION(O_CONFIG) | OPTION(O_FORCE) | OPTION(O_WAIT) | OPTION(O_JSON) | OPTION(O_BATCH) |
-                  OPTION(O_ON_FAILURE) | OPTION(O_DRY_RUN),
+                  OPTION(O_ON_FAILURE) | OPTION(O_DRY_RUN) | HOSTS_OPTIONS | OPTION(O_HOST_BATCH) |
+                  OPTION(O_CONFIG_STDIN) | OPTION(O_ROLLOUT_ID),
           NULL, verb_reload, "reload APP",
           "restart instances batch by batch, each ready before the next; applies config changes",
           "A zero-downtime rolling restart. If the config changed since the units were written,\n"
@@ -127,24 +157,25 @@ static const Verb verbs[] = {
           "continue goes on regardless. --dry-run prints the plan and the unit diff.\n"
           "Interrupted, it leaves every instance running; run it again to finish: instances\n"
           "already on the new version are not restarted twice. --json prints one event per line." },
-        { "scale", 2, 2, VERB_APP | VERB_MANAGER | VERB_INSTALLED | VERB_LOCKED, OPTION(O_WAIT),
+        { "scale", 2, 2, VERB_APP | VERB_MANAGER | VERB_INSTALLED | VERB_LOCKED, OPTION(O_WAIT) | FANOUT_OPTIONS,
           verb_scale_check_args, verb_scale, "scale APP N|max|max-N|+N|-N", "change the number of instances",
           "Sets the number of instances: N, max (the CPUs this process may use), max-N,\n"
           "or +N / -N relative to the current count. New instances are started (and waited\n"
           "for); when scaling down the highest indices are stopped first." },
         { "status", 0, 1, VERB_APP | VERB_MANAGER | VERB_INSTALLED,
-          OPTION(O_JSON) | OPTION(O_WATCH) | OPTION(O_CPU_SAMPLE), NULL, verb_status, "status [APP]",
+          OPTION(O_JSON) | OPTION(O_WATCH) | OPTION(O_CPU_SAMPLE) | HOSTS_OPTIONS, NULL, verb_status, "status [APP]",
           "show instances (alias: ls)",
           "Shows a table of the app's instances: unit, state, pid, uptime, restarts,\n"
           "memory and cpu time ('-' where the manager has no value). Without APP, one line\n"
           "per app clusterctl manages. --json prints the same as JSON; --watch redraws it\n"
           "like top. Exit status 3 when not every enabled instance is active." },
         { "ls", 0, 1, VERB_APP | VERB_MANAGER | VERB_INSTALLED | VERB_ALIAS,
-          OPTION(O_JSON) | OPTION(O_WATCH) | OPTION(O_CPU_SAMPLE), NULL, verb_status, "ls [APP]", "same as status",
+          OPTION(O_JSON) | OPTION(O_WATCH) | OPTION(O_CPU_SAMPLE) | HOSTS_OPTIONS, NULL, verb_status, "ls [APP]",
+          "same as status",
           NULL },
         { "logs", 1, 1, VERB_APP,
           OPTION(O_LINES) | OPTION(O_FOLLOW) | OPTION(O_INSTANCE) | OPTION(O_SINCE) | OPTION(O_UNTIL) |
-                  OPTION(O_PRIORITY) | OPTION(O_RAW) | OPTION(O_JSON),
+                  OPTION(O_PRIORITY) | OPTION(O_RAW) | OPTION(O_JSON) | HOSTS_OPTIONS,
           NULL, verb_logs, "logs APP", "show the merged journal of every instance",
           "Prints the last lines (-n N, default 15) of all instances merged in time order, each\n"
           "prefixed with its instance (web@2 |), coloured per instance on a terminal.\n"
@@ -158,7 +189,7 @@ static const Verb verbs[] = {
           "A table of the instances refreshed every second (cpu from CPUUsageNSec between\n"
           "refreshes, memory, restarts, state) with the newest log lines under it, sized to the\n"
           "terminal. q or Ctrl-C quits and restores the terminal. Same as 'status APP --watch'." },
-        { "delete", 1, 1, VERB_APP | VERB_MANAGER | VERB_INSTALLED | VERB_LOCKED, OPTION(O_WAIT), NULL,
+        { "delete", 1, 1, VERB_APP | VERB_MANAGER | VERB_INSTALLED | VERB_LOCKED, OPTION(O_WAIT) | FANOUT_OPTIONS, NULL,
           verb_delete, "delete APP", "stop an app and remove every file clusterctl wrote for it",
           "Stops the app, disables it and removes its unit files, drop-ins and links.\n"
           "Files clusterctl did not write are left alone." },
@@ -210,6 +241,14 @@ static void format_option_verbs(OptionIndex o, char *buf, size_t size) {
 
 #define WRAP_INDENT "                         "
 
+/* "  -c, --config FILE      ", or a label too long for the column on a line of its own. */
+static void print_option_label(FILE *f, const char *label) {
+        if (strlen(label) > 22)
+                fprintf(f, "  %s\n" WRAP_INDENT, label);
+        else
+                fprintf(f, "  %-22s ", label);
+}
+
 static void print_usage(FILE *f) {
         char label[64], applies[128];
 
@@ -223,12 +262,14 @@ static void print_usage(FILE *f) {
                 fprintf(f, "  %-30s %s\n", verbs[i].usage, verbs[i].summary);
         fprintf(f, "\nOptions:\n");
         for (OptionIndex o = 0; o < _O_MAX; o++) {
+                if (!options[o].help)
+                        continue;
                 format_option(o, label, sizeof(label));
                 format_option_verbs(o, applies, sizeof(applies));
                 /* The verbs on a line of their own when they would make the line long. */
                 bool wrap = strlen(options[o].help) + strlen(applies) > 72;
-                fprintf(f, "  %-22s %s%s%s\n", label, options[o].help, !applies[0] ? "" : wrap ? "\n" WRAP_INDENT : " ",
-                        applies);
+                print_option_label(f, label);
+                fprintf(f, "%s%s%s\n", options[o].help, !applies[0] ? "" : wrap ? "\n" WRAP_INDENT : " ", applies);
         }
         fprintf(f,
                 "\n"
@@ -246,9 +287,10 @@ static void print_verb_help(const Verb *v) {
         if (v->options) {
                 printf("\nOptions:\n");
                 for (OptionIndex o = _O_COMMON_END; o < _O_MAX; o++)
-                        if (v->options & OPTION(o)) {
+                        if ((v->options & OPTION(o)) && options[o].help) {
                                 format_option(o, label, sizeof(label));
-                                printf("  %-22s %s\n", label, options[o].help);
+                                print_option_label(stdout, label);
+                                printf("%s\n", options[o].help);
                         }
         }
         printf("\nCommon options: --system, --user, -q/--quiet, -h/--help. See 'clusterctl --help'.\n");
@@ -302,6 +344,49 @@ static int option_from_value(int value, OptionIndex *ret) {
                         return 0;
                 }
         return -EINVAL;
+}
+
+static int add_host(const char *spec) {
+        HostSpec h = {};
+        const char *why = NULL;
+        int r = host_spec_parse(spec, &h, &why);
+
+        if (r == -EINVAL) {
+                log_error("-H '%s': %s; a host is [USER@]HOST[:PORT]", spec, why);
+                return r;
+        }
+        if (r >= 0 && (r = host_list_add(&arg_hosts, &h)) == -EEXIST)
+                log_error("-H '%s': this host is given twice", spec);
+        host_spec_done(&h);
+        return r < 0 ? -EINVAL : 0;
+}
+
+static int add_hosts_file(const char *path) {
+        _cleanup_fclose_ FILE *f = fopen(path, "re");
+        _cleanup_buffer_ Buffer b = {};
+        const char *why = NULL;
+        unsigned line = 0;
+        size_t before = arg_hosts.n, k;
+        char chunk[8192];
+        int r;
+
+        if (!f) {
+                log_error("--hosts %s: %s", path, strerror(errno));
+                return -EINVAL;
+        }
+        while ((k = fread(chunk, 1, sizeof(chunk), f)) > 0)
+                if (buffer_append(&b, chunk, k) < 0)
+                        return -ENOMEM;
+        r = host_list_parse_text(&arg_hosts, b.data ? b.data : "", &line, &why);
+        if (r == -EINVAL) {
+                log_error("%s:%u: %s", path, line, why);
+                return r;
+        }
+        if (r >= 0 && arg_hosts.n == before) {
+                log_error("%s: lists no hosts", path);
+                return -EINVAL;
+        }
+        return r;
 }
 
 /* Stores an option's value in its arg_ variable; -EINVAL after saying why it is wrong. */
@@ -391,6 +476,38 @@ static int apply_option(OptionIndex o, const char *value) {
                         return -EINVAL;
                 }
                 break;
+        case O_REMOTE_PROTOCOL:
+                if (safe_atou(value, &arg_remote_protocol) < 0 || arg_remote_protocol == 0) {
+                        log_error("--remote-protocol: '%s' is not a protocol number", value);
+                        return -EINVAL;
+                }
+                break;
+        case O_HOST:
+                return add_host(value);
+        case O_HOSTS:
+                return add_hosts_file(value);
+        case O_HOST_BATCH: {
+                unsigned count, percent;
+                if (batch_spec_parse(value, &count, &percent) < 0) {
+                        log_error("--host-batch: '%s' is not a count or a percentage (\"2\", \"25%%\")", value);
+                        return -EINVAL;
+                }
+                arg_host_batch = value;
+                break;
+        }
+        case O_PARALLEL:
+                arg_parallel = true;
+                break;
+        case O_CONFIG_STDIN:
+                arg_config_stdin = true;
+                break;
+        case O_ROLLOUT_ID:
+                if (strlen(value) == 0 || strlen(value) > 64 || strspn(value, "0123456789abcdef") != strlen(value)) {
+                        log_error("--rollout-id: '%s' is not a rollout id (up to 64 hex digits)", value);
+                        return -EINVAL;
+                }
+                arg_rollout_id = value;
+                break;
         case _O_MAX:
                 break;
         }
@@ -443,6 +560,14 @@ static int check_verb_options(const Verb *v, uint32_t given) {
         return 0;
 }
 
+static int check_arg_count(const Verb *v, int argc) {
+        if (argc - 1 < v->min_args || (v->max_args >= 0 && argc - 1 > v->max_args)) {
+                log_error("%s: wrong number of arguments\nUsage: clusterctl %s", v->name, v->usage);
+                return EXIT_USAGE;
+        }
+        return 0;
+}
+
 /* Resolves what the table says the verb needs, then runs it. */
 static int dispatch(const Verb *v, int argc, char **argv) {
         _cleanup_(cluster_close) Cluster cluster = {};
@@ -450,10 +575,8 @@ static int dispatch(const Verb *v, int argc, char **argv) {
         const char *app = (v->flags & VERB_APP) && argc > 1 ? argv[1] : NULL;
         int r;
 
-        if (argc - 1 < v->min_args || (v->max_args >= 0 && argc - 1 > v->max_args)) {
-                log_error("%s: wrong number of arguments\nUsage: clusterctl %s", v->name, v->usage);
-                return EXIT_USAGE;
-        }
+        if ((r = check_arg_count(v, argc)))
+                return r;
         if (app && (r = check_app_name(app)))
                 return r;
         if (v->check_args && (r = v->check_args(argc, argv)))
@@ -506,8 +629,23 @@ static int run(int argc, char **argv) {
                 log_error("unknown command '%s'; see 'clusterctl --help'", args[0]);
                 return EXIT_USAGE;
         }
+        if (arg_remote_protocol > 0) {
+                /* Run by a controller over ssh: everything it reads is one JSON object a line. */
+                r = remote_begin(arg_remote_protocol);
+                if (!r && !(r = check_verb_options(v, given)))
+                        r = dispatch(v, nargs, args);
+                remote_end(r);
+                return r;
+        }
         if ((r = check_verb_options(v, given)))
                 return r;
+        if (arg_hosts.n > 0)
+                return check_arg_count(v, nargs) ?: hosts_dispatch(v, nargs, args);
+        if (given & (OPTION(O_HOST_BATCH) | OPTION(O_PARALLEL) | OPTION(O_CONFIG_STDIN))) {
+                log_error("%s needs -H or --hosts",
+                          given & OPTION(O_HOST_BATCH) ? "--host-batch" : given & OPTION(O_PARALLEL) ? "--parallel" : "--config-stdin");
+                return EXIT_USAGE;
+        }
         return dispatch(v, nargs, args);
 }
 
@@ -525,5 +663,6 @@ int main(int argc, char **argv) {
                 free(storage[i]);
         free(storage);
         free(arg_instances);
+        host_list_done(&arg_hosts);
         return r;
 }

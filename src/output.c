@@ -10,7 +10,28 @@
 
 #define REPORT_LOG_LINES 10
 
+static bool as_events;
+
+void log_set_events(bool on) {
+        as_events = on;
+}
+
+bool log_events(void) {
+        return as_events;
+}
+
 static void vlog(const char *prefix, const char *fmt, va_list ap) {
+        if (as_events) {
+                _cleanup_free_ char *text = NULL;
+                const char *level = *prefix == 0 ? "info" : strstr(prefix, "warning") ? "warning" : "error";
+                if (vasprintf(&text, fmt, ap) < 0)
+                        return;
+                printf("{\"event\":\"message\",\"level\":\"%s\",\"text\":", level);
+                json_print_string(stdout, text);
+                printf("}\n");
+                fflush(stdout);
+                return;
+        }
         fputs(prefix, stderr);
         vfprintf(stderr, fmt, ap);
         fputc('\n', stderr);
@@ -52,6 +73,23 @@ void json_print_string(FILE *f, const char *s) {
                         fputc(*p, f);
         }
         fputc('"', f);
+}
+
+void json_event(const char *event, const char *unit, const char *fmt, ...) {
+        printf("{\"event\":\"%s\"", event);
+        if (unit) {
+                printf(",\"unit\":");
+                json_print_string(stdout, unit);
+        }
+        if (fmt) {
+                va_list ap;
+                va_start(ap, fmt);
+                putchar(',');
+                vprintf(fmt, ap);
+                va_end(ap);
+        }
+        printf("}\n");
+        fflush(stdout);
 }
 
 void format_duration(uint64_t usec, char *buf, size_t size) {

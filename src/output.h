@@ -14,8 +14,15 @@ void log_warning(const char *fmt, ...) _printf_(1, 2);
 /* Progress and notes on stderr, so stdout stays for data (status, generate). */
 void log_info(const char *fmt, ...) _printf_(1, 2);
 
+/* Messages as JSON events on stdout ({"event":"message","level":"error","text":…}) instead of
+ * text on stderr: for --json, and for a controller reading a host's clusterctl. */
+void log_set_events(bool on);
+bool log_events(void);
+
 /* Prints s as a JSON string literal, quotes included. */
 void json_print_string(FILE *f, const char *s);
+/* One event a line on stdout: {"event":EVENT[,"unit":UNIT][,FMT…]}, flushed. */
+void json_event(const char *event, const char *unit, const char *fmt, ...) _printf_(3, 4);
 
 /* "1.23s", "4m05s", "2h13m", "3d04h". */
 void format_duration(uint64_t usec, char *buf, size_t size);

@@ -1,7 +1,5 @@
 /* What a reload shows while it runs: one line per restarted instance (rewritten in place on a
  * terminal), or one JSON event per line with --json; the summary after a failure; the plan. */
-#include <stdarg.h>
-
 #include "clusterctl.h"
 #include "diff.h"
 #include "output.h"
@@ -9,26 +7,9 @@
 #include "unitfs.h"
 #include "util.h"
 
-void reload_json_event(const char *event, const char *unit, const char *fmt, ...) {
-        printf("{\"event\":\"%s\"", event);
-        if (unit) {
-                printf(",\"unit\":");
-                json_print_string(stdout, unit);
-        }
-        if (fmt) {
-                va_list ap;
-                va_start(ap, fmt);
-                putchar(',');
-                vprintf(fmt, ap);
-                va_end(ap);
-        }
-        printf("}\n");
-        fflush(stdout);
-}
-
 void reload_progress_restarting(Reload *r, const char *unit) {
         if (r->style == PROGRESS_JSON)
-                reload_json_event("restarting", unit, NULL);
+                json_event("restarting", unit, NULL);
         else if (r->style == PROGRESS_TTY && r->batch_count == 1 && !r->batch_percent) {
                 fprintf(stderr, "%-16s restarting …", unit);
                 fflush(stderr);
@@ -43,7 +24,7 @@ void reload_on_job_finished(const Job *job, void *userdata) {
 
         r->done++;
         if (r->style == PROGRESS_JSON) {
-                reload_json_event(ok ? "ready" : "failed", job->unit, "\"seconds\":%.3f,\"result\":\"%s\",\"done\":%zu,\"total\":%zu",
+                json_event(ok ? "ready" : "failed", job->unit, "\"seconds\":%.3f,\"result\":\"%s\",\"done\":%zu,\"total\":%zu",
                            took, strna(job->result), r->done, r->total);
                 return;
         }
@@ -63,7 +44,7 @@ void reload_report_unstable(Reload *r, const UnitInfo *u) {
         log_error("%s: was ready, then did not stay up for %.1fs: now %s (%s), result %s%s%s", u->name, r->grace,
                   strna(u->active_state), strna(u->sub_state), strna(u->result), why ? " — " : "", why ? why : "");
         if (r->style == PROGRESS_JSON)
-                reload_json_event("failed", u->name, "\"reason\":\"unstable\",\"active_state\":\"%s\"", strna(u->active_state));
+                json_event("failed", u->name, "\"reason\":\"unstable\",\"active_state\":\"%s\"", strna(u->active_state));
 }
 
 void reload_report_versions(Reload *r, size_t n_failed) {
@@ -75,7 +56,7 @@ void reload_report_versions(Reload *r, size_t n_failed) {
                 log_info("    the units on disk are the new version: fix the config and reload again, or reload "
                          "with --on-failure rollback");
         if (r->style == PROGRESS_JSON)
-                reload_json_event("summary", NULL, "\"new\":%zu,\"old\":%zu,\"failed\":%zu", moved_ok, old, n_failed);
+                json_event("summary", NULL, "\"new\":%zu,\"old\":%zu,\"failed\":%zu", moved_ok, old, n_failed);
 }
 
 void reload_print_dry_run(Reload *r, const unsigned *pending, size_t n_pending) {

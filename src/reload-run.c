@@ -2,6 +2,7 @@
  * process that stays up through the grace period, then the next batch. */
 #include "output.h"
 #include "reload.h"
+#include "remote.h"
 #include "unitfs.h"
 #include "util.h"
 #include "verb-common.h"
@@ -142,6 +143,10 @@ int reload_run_batches(Reload *r, const unsigned *indices, size_t n, bool stop_o
         for (size_t k = 0; k < rollout_n_batches(&plan); k++) {
                 const unsigned *batch;
                 size_t bn, before = *n_failed;
+                /* Between two batches every instance is up, old or new: the place to stop when the
+                 * controller that asked for this rollout is gone. A rollback goes to its end. */
+                if (k > 0 && !r->rolling_back && remote_controller_gone())
+                        return -ECONNABORTED;
                 rollout_batch(&plan, k, &batch, &bn);
                 if ((e = run_batch(r, batch, bn, true, failed, n_failed)) < 0)
                         return e;
@@ -185,7 +190,7 @@ int reload_rollback(Reload *r) {
         if (reload_restore_previous_units(r) < 0 || daemon_reload(r->c))
                 return EXIT_FAILURE_;
         moved = TAKE_PTR(r->moved);
-        r->moved = NULL;
+        r->rolling_back = true;
         r->n_moved = 0;
         r->done = 0;
         r->total = n_moved;
@@ -198,6 +203,6 @@ int reload_rollback(Reload *r) {
         }
         log_info("%s: rolled back: all %u instances run the previous version", r->app, r->count);
         if (r->style == PROGRESS_JSON)
-                reload_json_event("rolled_back", NULL, "\"instances\":%u", r->count);
+                json_event("rolled_back", NULL, "\"instances\":%u", r->count);
         return EXIT_FAILURE_; /* the reload itself failed */
 }

@@ -38,12 +38,12 @@ typedef struct Reload {
         uint64_t begin_usec, batch_begin_usec;
         ProgressStyle style;
         bool failed;
+        bool rolling_back;
 } Reload;
 
 void reload_done(Reload *r);
 
-/* reload-progress.c: what the user sees, on stderr or as JSON events on stdout. */
-void reload_json_event(const char *event, const char *unit, const char *fmt, ...) _printf_(3, 4);
+/* reload-progress.c: what the user sees, on stderr or as JSON events on stdout (json_event()). */
 void reload_progress_restarting(Reload *r, const char *unit);
 void reload_on_job_finished(const Job *job, void *userdata);
 /* Reports an instance that became ready but did not stay up through the grace period. */

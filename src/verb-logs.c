@@ -1,10 +1,12 @@
 /* clusterctl logs APP: the journal of every instance merged in time order, each line prefixed
  * with its instance (web@2 |), read with sd-journal — the same lines journalctl shows. */
+#include <poll.h>
 #include <signal.h>
 #include <time.h>
 
 #include "journal.h"
 #include "output.h"
+#include "remote.h"
 #include "timeparse.h"
 #include "unitfs.h"
 #include "util.h"
@@ -141,6 +143,7 @@ int verb_logs(int argc, char **argv, Cluster *unused) {
         signal(SIGINT, on_signal);
         signal(SIGTERM, on_signal);
         signal(SIGPIPE, on_signal);
+        bool announced = false;
         for (;;) {
                 while (!interrupted && (r = log_reader_next(reader, &e)) > 0) {
                         print_entry(app, &e, colour);
@@ -153,6 +156,15 @@ int verb_logs(int argc, char **argv, Cluster *unused) {
                 }
                 if (!arg_follow || interrupted)
                         break;
+                if (remote_mode()) {
+                        /* Tell the controller the last lines are all out, and end with its connection. */
+                        struct pollfd out = { .fd = STDOUT_FILENO };
+                        if (!announced)
+                                json_event("following", NULL, NULL);
+                        announced = true;
+                        if (poll(&out, 1, 0) > 0 && (out.revents & (POLLERR | POLLHUP)))
+                                break;
+                }
                 r = log_reader_wait(reader, 250000);
                 if (r < 0 && r != -EINTR) {
                         log_error("cannot wait for the journal: %s", strerror(-r));

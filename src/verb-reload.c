@@ -10,6 +10,7 @@
 #include "instances.h"
 #include "output.h"
 #include "reload.h"
+#include "remote.h"
 #include "unitfs.h"
 #include "util.h"
 #include "verb-common.h"
@@ -138,6 +139,15 @@ static int do_reload(Reload *r) {
                 log_error("%s: cannot read its units: %s", r->app, strerror(-e));
                 return EXIT_FAILURE_;
         }
+        if (!arg_dry_run && !r->units_changed && rollout_finished_here(r->c->scope, r->app, desired_hash)) {
+                if (r->style == PROGRESS_JSON) {
+                        json_event("plan", NULL, "\"pending\":0,\"instances\":%u,\"resumed\":true", r->count);
+                        json_event("done", NULL, "\"instances\":0,\"seconds\":0,\"already\":true");
+                }
+                if (!arg_quiet)
+                        log_info("%s: already on the new version: this rollout finished here before", r->app);
+                return EXIT_OK;
+        }
         reload_state_read(r, &saved, &have_saved);
         r->resumed = have_saved && saved.units_hash == desired_hash;
         r->state = r->resumed ? saved : (RolloutState) { .units_hash = desired_hash, .since_usec = now_usec() };
@@ -183,6 +193,9 @@ static int do_reload(Reload *r) {
                          r->count - (unsigned) n_pending, r->count);
         r->total = n_pending;
         r->begin_usec = now_usec();
+        if (r->style == PROGRESS_JSON)
+                json_event("plan", NULL, "\"pending\":%zu,\"instances\":%u,\"resumed\":%s", n_pending, r->count,
+                           r->resumed ? "true" : "false");
         if (!(failed = calloc(r->count, sizeof(unsigned))))
                 return EXIT_FAILURE_;
         e = reload_run_batches(r, pending, n_pending, r->on_failure != ON_FAILURE_CONTINUE, &failed, &n_failed);
@@ -201,12 +214,13 @@ static int do_reload(Reload *r) {
                 reload_report_versions(r, n_failed);
                 return EXIT_FAILURE_;
         }
+        record_rollout_finished(r->c->scope, r->app, r->state.units_hash);
         reload_state_remove(r);
         record_last_reload(r->c->scope, r->app);
         char took[32];
         format_duration(now_usec() - r->begin_usec, took, sizeof(took));
         if (r->style == PROGRESS_JSON)
-                reload_json_event("done", NULL, "\"instances\":%zu,\"seconds\":%.3f", n_pending,
+                json_event("done", NULL, "\"instances\":%zu,\"seconds\":%.3f", n_pending,
                            (double) (now_usec() - r->begin_usec) / 1e6);
         else if (!arg_quiet)
                 log_info("%s: reloaded %zu instance%s in %s%s", r->app, n_pending, n_pending == 1 ? "" : "s", took,
@@ -217,10 +231,15 @@ static int do_reload(Reload *r) {
 int verb_reload(int argc, char **argv, Cluster *c) {
         _cleanup_(app_list_done) AppList apps = {};
         _cleanup_(reload_done) Reload r = { .c = c, .app = argv[1] };
-        _cleanup_free_ char *config_path = NULL;
+        _cleanup_free_ char *config_path = NULL, *sent_config = NULL;
         int e;
         (void) argc;
 
+        if (arg_config_stdin) {
+                if ((e = remote_install_config(arg_scope, r.app, &sent_config)))
+                        return e;
+                arg_config = sent_config;
+        }
         r.style = arg_json ? PROGRESS_JSON : PROGRESS_PLAIN;
         if ((e = load_app_config(&r, &apps, &config_path)))
                 return e;

@@ -1,6 +1,7 @@
 /* clusterctl start FILE|APP: write an app's units, enable its instances, start them all at once
  * and return when every one is ready. */
 #include "output.h"
+#include "remote.h"
 #include "unitfs.h"
 #include "util.h"
 #include "verb-common.h"
@@ -134,7 +135,11 @@ int verb_start(int argc, char **argv, Cluster *unused) {
                 r = check_app_name(arg);
                 if (r)
                         return r;
-                if (arg_config)
+                if (arg_config_stdin) {
+                        if ((r = remote_install_config(arg_scope, arg, &found)))
+                                return r;
+                        path = found;
+                } else if (arg_config)
                         path = arg_config;
                 else if (find_app_config(arg_scope, arg, &found) >= 0)
                         path = found;

@@ -7,7 +7,7 @@ set -euo pipefail
 
 DEMO_PACKAGES=(
 	cmake gcc make pkg-config    # build
-	libsystemd-dev libconfig-dev # the two libraries clusterctl links
+	libsystemd-dev libconfig-dev libjson-c-dev # the libraries clusterctl links
 	systemd dbus-user-session    # the private manager
 	nodejs curl python3          # the Node example, and talking to it
 )
