@@ -13,7 +13,9 @@ STATE=${CLUSTERCTL_DEMO_STATE:-/tmp/clusterctl-demo}
 # see, wherever this checkout lives.
 APP_DIR=/var/lib/clusterctl-demo
 CONF=$APP_DIR/web.conf
-cc() { "$ROOT/build/clusterctl" --user "$@"; }
+# With a private manager, commands run in its namespace, where its journal is.
+in_manager() { if $private_manager; then tests/lib/manager.sh exec "$STATE" "$@"; else "$@"; fi; }
+cc() { in_manager "$ROOT/build/clusterctl" --user "$@"; }
 step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }
 
 private_manager=true
@@ -60,17 +62,17 @@ step clusterctl --user status web
 cc status web || true
 
 step systemctl --user status web@1 --no-pager
-systemctl --user status web@1 --no-pager --lines=0 || true
+in_manager systemctl --user status web@1 --no-pager --lines=0 || true
 
 step journalctl _SYSTEMD_USER_UNIT=web@1.service -n 3
-journalctl --no-pager -o short _SYSTEMD_USER_UNIT=web@1.service -n 3 || true
+in_manager journalctl --no-pager -o short _SYSTEMD_USER_UNIT=web@1.service -n 3 || true
 
 cat <<EOT
 
 The demo cluster is running. Try it:
 EOT
 if $private_manager; then
-	echo "  source $STATE/env; export XDG_RUNTIME_DIR XDG_CONFIG_HOME   # reach the private manager"
+	echo "  tests/lib/manager.sh exec $STATE bash   # a shell that reaches the private manager and its journal"
 fi
 cat <<EOT
   build/clusterctl --user status web

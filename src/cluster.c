@@ -3,6 +3,7 @@
 
 #include <sys/stat.h>
 
+#include "manager-facts.h"
 #include "unitfs.h"
 #include "util.h"
 
@@ -15,6 +16,7 @@ int cluster_open(Cluster *c, Scope scope, char **ret_error) {
 
         *c = (Cluster) { .scope = scope };
         *ret_error = NULL;
+        manager_sandbox_limits(scope, &c->limits);
         r = unit_dir_for_scope(scope, &c->unit_dir);
         if (r < 0) {
                 *ret_error = strdup("cannot find the user unit directory: set XDG_CONFIG_HOME or HOME");
@@ -63,7 +65,7 @@ int cluster_plan_units(Cluster *c, const App *app, unsigned count, bool force, U
         int r;
 
         *ret_error = NULL;
-        r = render_app_all(app, c->scope, count, &want, ret_error);
+        r = render_app_all(app, c->scope, &c->limits, count, &want, ret_error);
         if (r < 0)
                 return r;
         for (size_t i = 0; i < want.n_files; i++) {

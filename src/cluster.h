@@ -12,11 +12,12 @@
 
 typedef struct Cluster {
         Scope scope;
+        SandboxLimits limits; /* what the manager cannot apply of the hardening */
         char *unit_dir;
         sd_bus *bus;
 } Cluster;
 
-/* Finds the unit directory and connects to the manager. */
+/* Finds the unit directory, what the manager's sandbox can do, and connects to the manager. */
 int cluster_open(Cluster *c, Scope scope, char **ret_error);
 void cluster_close(Cluster *c);
 

@@ -139,7 +139,7 @@ static int raw_value(char ***l, const char *what, const char *v, char **ret_erro
         return strv_push(l, e);
 }
 
-static int fill_values(const App *app, Scope scope, Values *vals, char **ret_error) {
+static int fill_values(const App *app, Scope scope, const SandboxLimits *limits, Values *vals, char **ret_error) {
         char **(*v) = vals->v;
         _cleanup_free_ char *exec = NULL, *socket = NULL, *instance_env = NULL, *trigger = NULL;
         bool has_listen = app->listen && app->listen[0];
@@ -197,7 +197,7 @@ static int fill_values(const App *app, Scope scope, Values *vals, char **ret_err
             (r = one(&v[V_TRIGGER_SERVICE], trigger)) < 0 ||
             (r = one(&v[V_NONBLOCKING], has_listen && app->socket_mode == SOCKET_MODE_SHARED ? "yes" : NULL)) < 0 ||
             (r = one(&v[V_START_LIMIT_INTERVAL], has_listen && app->socket_mode == SOCKET_MODE_SHARED ? "0" : NULL)) < 0 ||
-            (r = hardening_lines(app->hardening, scope, &v[V_HARDENING])) < 0 ||
+            (r = hardening_lines(app->hardening, scope, limits, &v[V_HARDENING])) < 0 ||
             (r = one(&v[V_TYPE], app->ready == READY_NOTIFY ? "notify" : "exec")) < 0 ||
             (r = one(&v[V_NOTIFY_ACCESS], app->ready == READY_NOTIFY ? "all" : NULL)) < 0 ||
             (r = one(&v[V_EXEC_START], exec)) < 0 || (r = one(&v[V_INSTANCE_ENV], instance_env)) < 0 ||
@@ -256,7 +256,7 @@ static int render_one(const char *tmpl, const Values *vals, const App *app, char
         return unit_set_add(set, path, text);
 }
 
-int render_app_units(const App *app, Scope scope, UnitSet *ret, char **ret_error) {
+int render_app_units(const App *app, Scope scope, const SandboxLimits *limits, UnitSet *ret, char **ret_error) {
         _cleanup_(values_done) Values vals = {};
         _cleanup_(unit_set_done) UnitSet set = {};
         _cleanup_free_ char *service = NULL, *target = NULL, *socket = NULL, *increment = NULL;
@@ -270,7 +270,7 @@ int render_app_units(const App *app, Scope scope, UnitSet *ret, char **ret_error
                 *ret_error = dup_error("config path '%s' cannot be named in a unit file (%s)", app->config_path, r);
                 return r;
         }
-        r = fill_values(app, scope, &vals, ret_error);
+        r = fill_values(app, scope, limits, &vals, ret_error);
         if (r < 0)
                 return r;
         if (asprintf_safe(&service, "%s@.service", app->name) < 0 || asprintf_safe(&target, "%s.target", app->name) < 0)
@@ -340,11 +340,12 @@ int render_instance_dropin(const App *app, unsigned index, UnitFile **ret) {
 }
 
 /* The whole set of files an app should have at `count` instances. */
-int render_app_all(const App *app, Scope scope, unsigned count, UnitSet *ret, char **ret_error) {
+int render_app_all(const App *app, Scope scope, const SandboxLimits *limits, unsigned count, UnitSet *ret,
+                   char **ret_error) {
         _cleanup_(unit_set_done) UnitSet set = {};
         int r;
 
-        r = render_app_units(app, scope, &set, ret_error);
+        r = render_app_units(app, scope, limits, &set, ret_error);
         if (r < 0)
                 return r;
         for (unsigned k = 0; k < count; k++) {

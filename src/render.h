@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "hardening.h"
 #include "marker.h"
 #include "scope.h"
 #include "template.h"
@@ -15,12 +16,14 @@
 #define INSTANCE_DROPIN "50-clusterctl-instance.conf"
 
 /* The files every app has, whatever its instance count: the service template, the target and
- * the socket(s). On error, *ret_error (owned) says why. */
-int render_app_units(const App *app, Scope scope, UnitSet *ret, char **ret_error);
+ * the socket(s); the hardening what `limits` (NULL: none) leaves of the app's level. On error,
+ * *ret_error (owned) says why. */
+int render_app_units(const App *app, Scope scope, const SandboxLimits *limits, UnitSet *ret, char **ret_error);
 
 /* The drop-in for instance `index` when a value differs per instance (increment_var), else
  * returns 0 and sets *ret to NULL. */
 int render_instance_dropin(const App *app, unsigned index, UnitFile **ret);
 
 /* Everything an app has at `count` instances: render_app_units plus each instance's drop-in. */
-int render_app_all(const App *app, Scope scope, unsigned count, UnitSet *ret, char **ret_error);
+int render_app_all(const App *app, Scope scope, const SandboxLimits *limits, unsigned count, UnitSet *ret,
+                   char **ret_error);

@@ -1,11 +1,13 @@
 /* Steps shared by the verbs, with their error messages. */
 #include "verb-common.h"
 
+#include <pwd.h>
 #include <sys/stat.h>
 
 #include "accounts.h"
 #include "escape.h"
 #include "instances.h"
+#include "manager-facts.h"
 #include "output.h"
 #include "unitfs.h"
 #include "util.h"
@@ -59,6 +61,26 @@ void warn_if_root(const App *app) {
                 log_warning("%s: instances run as root (user = \"root\"); a dedicated account is safer", app->name);
 }
 
+void warn_if_sandbox_limited(const App *app, const SandboxLimits *limits) {
+        if (limits->unprivileged && limits->no_user_namespace && app->hardening != HARDENING_NONE && !arg_quiet)
+                log_warning("%s: this user manager cannot give the instances a user namespace, which it needs for "
+                            "most of hardening = \"%s\": only its system call filters and NoNewPrivileges= apply "
+                            "(no PrivateTmp=, ProtectSystem=, ProtectHome=, …)",
+                            app->name, hardening_to_string(app->hardening));
+}
+
+void hint_if_no_linger(void) {
+        const struct passwd *pw;
+        bool linger;
+
+        if (arg_scope != SCOPE_USER || arg_quiet || user_manager_lingers(&linger) < 0 || linger)
+                return;
+        pw = getpwuid(getuid());
+        log_info("note: lingering is off for %s: the user manager, and every instance it runs, stops when %s's "
+                 "last session ends and does not start at boot; to keep them running: loginctl enable-linger",
+                 pw ? pw->pw_name : "this user", pw ? pw->pw_name : "the user");
+}
+
 int load_config(const char *path, AppList *ret) {
         ConfigError error = {};
         int r = check_config_owner(path);
@@ -73,10 +95,11 @@ int load_config(const char *path, AppList *ret) {
         return 0;
 }
 
-int render_configured(const char *path, const App *app, UnitSet *ret, unsigned *ret_count) {
+int render_configured(const char *path, const App *app, const SandboxLimits *limits, UnitSet *ret,
+                      unsigned *ret_count) {
         _cleanup_free_ char *error = NULL;
         unsigned count = instance_spec_resolve(&app->instances, usable_cpus());
-        int r = render_app_all(app, arg_scope, count, ret, &error);
+        int r = render_app_all(app, arg_scope, limits, count, ret, &error);
 
         if (r < 0)
                 return error ? log_error_errno(r, "%s: app '%s': %s", path, app->name, error)

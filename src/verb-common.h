@@ -21,14 +21,20 @@ static inline int config_error_status(int r) {
         return r == -ENOMEM ? r : EXIT_USAGE;
 }
 /* Renders every unit of an app of config file `path` at its configured instance count, as start
- * would, into *ret; -errno after printing "path: app 'APP': why" (a config error). */
-int render_configured(const char *path, const App *app, UnitSet *ret, unsigned *ret_count);
+ * would for a manager with these limits, into *ret; -errno after printing "path: app 'APP': why" (a config error). */
+int render_configured(const char *path, const App *app, const SandboxLimits *limits, UnitSet *ret,
+                      unsigned *ret_count);
 /* With the system manager: refuses apps whose user or group does not exist here, before
  * anything is written (every instance would fail to start). -errno after saying why: a config
  * error, as load_config's (config_error_status). */
 int check_accounts(const AppList *apps);
 /* Says so when a system-scope app runs as root, which its config asked for explicitly. */
 void warn_if_root(const App *app);
+/* Says so when the user manager cannot apply most of the app's hardening (no user namespaces). */
+void warn_if_sandbox_limited(const App *app, const SandboxLimits *limits);
+/* For the user scope: says so when the user's manager, and with it every instance, ends with the
+ * user's last login and does not start at boot. */
+void hint_if_no_linger(void);
 int daemon_reload(Cluster *c);
 /* Reloads the manager when `changed` (this command wrote units or links), or when it still runs
  * units of the app from files changed since (cluster_units_stale): a command killed between

@@ -1,5 +1,6 @@
 /* clusterctl generate FILE [-o DIR]: the units of a config, for packagers and config
  * management. Needs no manager. */
+#include "manager-facts.h"
 #include "output.h"
 #include "unitfs.h"
 #include "util.h"
@@ -30,6 +31,7 @@ static int write_app(const App *app, const UnitSet *set, unsigned count) {
 
 int verb_generate(int argc, char **argv, Cluster *c) {
         _cleanup_(app_list_done) AppList apps = {};
+        SandboxLimits limits;
         int r;
         (void) argc;
         (void) c;
@@ -37,12 +39,15 @@ int verb_generate(int argc, char **argv, Cluster *c) {
         r = load_config(argv[1], &apps);
         if (r < 0)
                 return config_error_status(r);
+        /* What start would write here, for the user running it. */
+        manager_sandbox_limits(arg_scope, &limits);
         for (size_t i = 0; i < apps.n_apps; i++) {
                 _cleanup_(unit_set_done) UnitSet set = {};
                 unsigned count;
 
                 warn_if_root(&apps.apps[i]);
-                r = render_configured(argv[1], &apps.apps[i], &set, &count);
+                warn_if_sandbox_limited(&apps.apps[i], &limits);
+                r = render_configured(argv[1], &apps.apps[i], &limits, &set, &count);
                 if (r < 0)
                         return config_error_status(r);
                 if (arg_output_dir) {

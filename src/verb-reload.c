@@ -74,7 +74,7 @@ static int desired_units_hash(Reload *r, uint64_t *ret) {
         int e;
 
         if (r->config) {
-                e = render_app_all(r->config, r->c->scope, r->count, &set, &error);
+                e = render_app_all(r->config, r->c->scope, &r->c->limits, r->count, &set, &error);
                 if (e < 0)
                         return e;
         } else {

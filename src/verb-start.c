@@ -62,6 +62,7 @@ static int start_app(Cluster *c, const App *app) {
         int r;
 
         warn_if_root(app);
+        warn_if_sandbox_limited(app, &c->limits);
         r = lock_app(app->name, &lock);
         if (r < 0)
                 return r;
@@ -94,7 +95,10 @@ static int start_installed(Cluster *c, const char *app) {
         if (n == 0)
                 return log_error_errno(-ENOENT, "%s: no enabled instances; use 'clusterctl scale %s N'", app, app);
         /* Enabled indices are 0..n-1 whenever clusterctl wrote them. */
-        return start_instances(c, app, enabled[n - 1] + 1);
+        r = start_instances(c, app, enabled[n - 1] + 1);
+        if (!r)
+                hint_if_no_linger();
+        return r;
 }
 
 /* Not VERB_MANAGER: a bad config is reported before the manager is contacted, as by check. */
@@ -150,5 +154,8 @@ int verb_start(int argc, char **argv, Cluster *unused) {
                 log_error("%s defines no app named '%s'", path, arg);
                 return EXIT_USAGE;
         }
-        return failed < 0 ? failed : EXIT_OK;
+        if (failed < 0)
+                return failed;
+        hint_if_no_linger();
+        return EXIT_OK;
 }

@@ -106,8 +106,10 @@ static int status_one(Cluster *c, const char *app) {
                 return log_error_errno(r, "cannot read the status of '%s': %m", app);
         if (arg_json)
                 print_json(&s);
-        else
+        else {
                 print_table(&s);
+                hint_if_no_linger();
+        }
         return s.active == s.desired && s.desired > 0 ? EXIT_OK : EXIT_NOT_ACTIVE;
 }
 
@@ -161,6 +163,8 @@ static int status_all(Cluster *c) {
         }
         if (arg_json)
                 printf("]}\n");
+        else if (apps)
+                hint_if_no_linger();
         return result;
 }
 

@@ -8,9 +8,12 @@
 #
 # The sanitizer pass runs the machine tests whose clusterctl calls reach code that the user
 # manager's tests do not: the system bus and the system journal (machine.system,
-# machine.forged-logs) and the account lookup (machine.accounts). Not machine.sandbox: what it
-# checks is systemd's doing, through the same few calls as machine.system, and it would add a
-# minute; nor package.machine-install, which runs the packaged binary, not this build.
+# machine.forged-logs), the account lookup (machine.accounts), an ordinary user's manager (the
+# user namespace probe and logind: machine.user-manager). Not machine.sandbox: what it checks
+# is systemd's doing, through the same few calls as machine.system, and it would add a minute;
+# nor package.machine-install, which runs the packaged binary, not this build; nor
+# machine.integration-suite, the plain build's integration tests inside a machine, which this
+# pass runs on the host.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,5 +26,5 @@ if [[ $# -eq 0 ]]; then
 	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DCLUSTERCTL_SANITIZE=ON >/dev/null
 	cmake --build build-asan -j"$(nproc)"
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-		ctest --test-dir build-asan --output-on-failure -L 'integration|machine' -E '^(machine\.sandbox|package\..*)$'
+		ctest --test-dir build-asan --output-on-failure -L 'integration|machine' -E '^(machine\.(sandbox|integration-suite)|package\..*)$'
 fi

@@ -423,7 +423,7 @@ static bool renders_with_scope_accounts(const App *app, Scope scope) {
                 a.user = (char *) "root";
         if (a.user == app->user && a.group == app->group)
                 return false; /* nothing to adjust: the refusal is not about accounts */
-        return render_app_units(&a, scope, &set, &error) >= 0;
+        return render_app_units(&a, scope, NULL, &set, &error) >= 0;
 }
 
 char *check_instance_dropin(const App *app, unsigned k, unsigned flags) {
@@ -443,7 +443,7 @@ char *check_app(const App *app, Scope scope, unsigned flags, const unsigned *dro
         _cleanup_free_ char *error = NULL, *terror = NULL, *description = NULL;
         int r;
 
-        r = render_app_units(app, scope, &set, &error);
+        r = render_app_units(app, scope, NULL, &set, &error);
         if (getenv("FUZZ_VERBOSE"))
                 fprintf(stderr, "check_app: %s scope: %s%s\n", scope == SCOPE_USER ? "user" : "system",
                         r < 0 ? "render refused: " : "rendered and checked", r < 0 ? strna(error) : "");
@@ -462,7 +462,7 @@ char *check_app(const App *app, Scope scope, unsigned flags, const unsigned *dro
         }
 
         twin_of(app, &twin);
-        r = render_app_units(&twin, scope, &tset, &terror);
+        r = render_app_units(&twin, scope, NULL, &tset, &terror);
         if (r < 0) {
                 fail(&c, "the harmless twin does not render: %s", strna(terror));
                 goto finish;

@@ -92,7 +92,7 @@ static void check_with_systemd(const char *analyze, const char *origin, App *app
         app->argv[0] = strdup("/bin/true");
         (void) known_bugs_avoid(app);
 
-        if (render_app_all(app, SCOPE_USER, 1, &set, &error) < 0)
+        if (render_app_all(app, SCOPE_USER, NULL, 1, &set, &error) < 0)
                 FAIL("%s: render_app_all refused an app the config accepts: %s", origin, strna(error));
         units = concat(dir, "/units", NULL);
         for (size_t i = 0; i < set.n_files; i++)

@@ -1,43 +1,43 @@
 #!/usr/bin/env bash
-# Start/stop a private journald + `systemd --user` manager for tests on machines
-# where systemd is not PID 1. Run as root. The recipe: a private mount namespace with
-# a tmpfs on /run/systemd (so /run/systemd/system exists for the manager and
-# journald's sockets stay private), journald and the manager moved into the cgroups
-# they would have on a booted host (so journald tags each unit's output with
-# _SYSTEMD_USER_UNIT=), and fresh XDG directories for each run.
+# Start/stop a private journald + `systemd --user` manager for the tests, kept apart from
+# whatever else runs on the machine: its own mount namespace (with its own /run/systemd and
+# its own /run/log/journal), its own cgroup namespace rooted at a cgroup of its own, and its own
+# journal directory. It works the same whether or not systemd is PID 1: where it is, the cgroup
+# is a delegated scope (systemd-run --scope -p Delegate=yes) and the host's managers, units and
+# journal are never touched; where it is not, the cgroup is made by hand. Run as root.
 #
 #   manager.sh start  STATE_DIR   start, wait until usable, write STATE_DIR/env
 #   manager.sh stop   STATE_DIR   stop everything started for STATE_DIR (idempotent)
 #   manager.sh status STATE_DIR   exit 0 if the manager answers, 1 otherwise
 #   manager.sh sync   STATE_DIR   make journald write out every line it has received
 #   manager.sh exec   STATE_DIR CMD [ARG...]
-#                                 run CMD inside the manager's mount namespace
-#                                 (where /run/systemd/system and journald's sockets are)
+#                                 run CMD inside the manager's mount namespace (where
+#                                 /run/systemd/system, journald's sockets and the run's journal
+#                                 are), with XDG_RUNTIME_DIR and XDG_CONFIG_HOME set
 #
 # STATE_DIR/env (after start) is meant to be sourced; it exports XDG_RUNTIME_DIR,
 # XDG_CONFIG_HOME, MANAGER_PID, JOURNALD_PID, MANAGER_STATE_DIR and, when the
-# session bus works, DBUS_SESSION_BUS_ADDRESS. Logs stay in STATE_DIR/*.log.
+# session bus works, DBUS_SESSION_BUS_ADDRESS. Logs stay in STATE_DIR/*.log, the run's journal
+# in STATE_DIR/journal (journalctl -D STATE_DIR/journal) until the next start clears it.
 # It never skips: any failure to start exits 1 (with CI=true as without).
 #
-# Only one manager can run per machine at a time in the default slot: journald's files
-# (/run/log/journal/MACHINE-ID) and the cgroup paths of the recipe are machine-wide.
-# MANAGER_SLOT=NAME (at start; STATE_DIR remembers it) runs one more manager beside it,
-# for benchmarks while the tests run: its own cgroup (user.slice/slot-NAME.slice/
-# user@0.service) and no journald (the units' output and the manager's log go nowhere;
-# `systemctl --user status` still says why a unit failed), so it touches nothing the
-# default slot uses.
+# Every start gets a new cgroup and an empty journal, so a run never sees an earlier run's
+# units or lines, and managers of different STATE_DIRs can run side by side (the tests still
+# take a lock: their ports are machine-wide). MANAGER_SLOT=NAME (at start; STATE_DIR remembers
+# it) starts a manager without journald, for benchmarks: the units' output and the manager's
+# log go nowhere (`systemctl --user status` still says why a unit failed).
 set -euo pipefail
 
 SELF=$(readlink -f "${BASH_SOURCE[0]}")
 readonly SELF
 readonly SYSTEMD=/lib/systemd/systemd
 readonly JOURNALD=/lib/systemd/systemd-journald
-# Set by set_slot: the cgroups we create (journald's, if any, first), their parents,
-# and whether this slot runs a journald.
-JOURNALD_CGROUP=
-MANAGER_CGROUP=
-OUR_CGROUPS=()
-PARENT_CGROUPS=()
+# Inside the run's cgroup namespace: the cgroups a real host gives journald and root's user
+# manager. journald derives _SYSTEMD_USER_UNIT from a client's cgroup path, and it has to
+# look like this (…/user@UID.service/app.slice/UNIT).
+readonly JOURNALD_CGROUP=system.slice/systemd-journald.service
+readonly MANAGER_CGROUP=user.slice/user-0.slice/user@0.service
+# Set by set_slot: whether this slot runs a journald.
 WITH_JOURNALD=
 # Written into the namespace's private /run/systemd: a process belongs to our
 # manager iff /proc/PID/root/$TOKEN_FILE holds our token. Unlike pids or namespace
@@ -50,7 +50,7 @@ log() { printf 'manager.sh: %s\n' "$*" >&2; }
 die() { log "$*"; exit 1; }
 
 usage() {
-	sed -n '2,21s/^# \{0,1\}//p' "$SELF" >&2
+	sed -n '2,22s/^# \{0,1\}//p' "$SELF" >&2
 	exit 2
 }
 
@@ -84,6 +84,13 @@ cgroup_roots() {
 	done
 }
 
+systemd_is_pid1() { [[ -d /run/systemd/system ]]; }
+
+# The cgroup this process is in, as the named systemd hierarchy (or v2) shows it.
+own_cgroup() {
+	sed -n -e 's/^[0-9]*:name=systemd:\(.*\)$/\1/p' -e 's/^0::\(.*\)$/\1/p' /proc/self/cgroup | head -n 1
+}
+
 move_to_cgroup() { # REL PID
 	local root
 	for root in $(cgroup_roots); do
@@ -92,29 +99,60 @@ move_to_cgroup() { # REL PID
 	done
 }
 
-# Pids anywhere below our cgroups, whoever started them.
+# Pids anywhere below the run's cgroup (as the host sees it), whoever started them.
 cgroup_pids() {
-	local root rel
+	[[ -n $RUN_CGROUP ]] || return 0
+	local root
 	for root in $(cgroup_roots); do
-		for rel in "${OUR_CGROUPS[@]}"; do
-			[[ -d $root/$rel ]] || continue
-			find "$root/$rel" -name cgroup.procs -exec cat {} + 2>/dev/null || true
-		done
+		[[ -d $root$RUN_CGROUP ]] || continue
+		find "$root$RUN_CGROUP" -name cgroup.procs -exec cat {} + 2>/dev/null || true
 	done | sort -un
 }
 
-# Remove the (empty) cgroups of the recipe, deepest first; the manager leaves
-# app.slice/… behind when it is killed. A populated cgroup refuses rmdir: fine.
+# Remove the (empty) cgroups of the run, deepest first; the manager leaves app.slice/…
+# behind when it is killed. A populated cgroup refuses rmdir: fine.
 remove_cgroups() {
-	local root rel
+	[[ -n $RUN_CGROUP && $RUN_CGROUP != / ]] || return 0
+	local root
 	for root in $(cgroup_roots); do
-		for rel in "${OUR_CGROUPS[@]}"; do
-			[[ -d $root/$rel ]] || continue
-			find "$root/$rel" -depth -type d -exec rmdir {} + 2>/dev/null || true
-		done
-		for rel in "${PARENT_CGROUPS[@]}"; do
-			rmdir "$root/$rel" 2>/dev/null || true
-		done
+		[[ -d $root$RUN_CGROUP ]] || continue
+		find "$root$RUN_CGROUP" -depth -type d -exec rmdir {} + 2>/dev/null || true
+	done
+	return 0
+}
+
+# Inside the new cgroup namespace: mount the hierarchies again, so that /sys/fs/cgroup shows
+# the namespace's root (the run's cgroup) where systemd --user looks up its own cgroup. The
+# kernel refuses a hierarchy on top of itself: unmount the host's view first (in here only).
+mount_own_cgroups() {
+	remount_cgroup() { # DIR TYPE [OPTIONS]
+		umount -l "$1"
+		mount -t "$2" -o "nosuid,nodev,noexec${3:+,$3}" "$2" "$1"
+	}
+	if [[ $(stat -f -c %T /sys/fs/cgroup) == cgroup2fs ]]; then
+		remount_cgroup /sys/fs/cgroup cgroup2
+		return
+	fi
+	if [[ $(stat -f -c %T /sys/fs/cgroup/systemd 2>/dev/null) == cgroupfs ]]; then
+		remount_cgroup /sys/fs/cgroup/systemd cgroup none,name=systemd
+	fi
+	if [[ $(stat -f -c %T /sys/fs/cgroup/unified 2>/dev/null) == cgroup2fs ]]; then
+		remount_cgroup /sys/fs/cgroup/unified cgroup2
+	fi
+}
+
+# On cgroup v2, hand the manager the controllers the run's cgroup has (memory, cpu, pids:
+# accounting in `status` and MemoryMax=), level by level. Best effort: a host that delegated
+# none still runs every test.
+enable_controllers() {
+	local root=/sys/fs/cgroup
+	[[ $(stat -f -c %T "$root") == cgroup2fs ]] || root=/sys/fs/cgroup/unified
+	[[ -f $root/cgroup.controllers ]] || return 0
+	local controllers c dir=$root part
+	controllers=$(cat "$root/cgroup.controllers")
+	for part in ${MANAGER_CGROUP//\// }; do
+		for c in $controllers; do echo "+$c" >"$dir/cgroup.subtree_control" 2>/dev/null || true; done
+		dir=$dir/$part
 	done
 	return 0
 }
@@ -137,17 +175,10 @@ set_slot() {
 	[[ -z $recorded || $SLOT == "$recorded" ]] ||
 		die "$STATE belongs to slot '$recorded', not '$SLOT'; stop it first"
 	if [[ -z $SLOT ]]; then
-		JOURNALD_CGROUP=system.slice/systemd-journald.service
-		MANAGER_CGROUP=user.slice/user-0.slice/user@0.service
-		OUR_CGROUPS=("$JOURNALD_CGROUP" "$MANAGER_CGROUP")
-		PARENT_CGROUPS=(user.slice/user-0.slice user.slice system.slice)
 		WITH_JOURNALD=1
 		return
 	fi
 	[[ $SLOT =~ ^[a-z0-9]{1,16}$ ]] || die "MANAGER_SLOT must be 1-16 of [a-z0-9], not '$SLOT'"
-	MANAGER_CGROUP=user.slice/slot-$SLOT.slice/user@0.service
-	OUR_CGROUPS=("$MANAGER_CGROUP")
-	PARENT_CGROUPS=("user.slice/slot-$SLOT.slice" user.slice)
 	WITH_JOURNALD=
 }
 
@@ -166,6 +197,10 @@ read_state() {
 	MANAGER_PID=$(cat "$STATE/manager.pid" 2>/dev/null || true)
 	JOURNALD_PID=$(cat "$STATE/journald.pid" 2>/dev/null || true)
 	RUNTIME_DIR=$(cat "$STATE/runtime-dir" 2>/dev/null || true)
+	# The run's cgroup as the host sees it ("/system.slice/clusterctl-test-….scope" under
+	# systemd, "/clusterctl-test-…" elsewhere), and the scope unit if systemd made it.
+	RUN_CGROUP=$(cat "$STATE/cgroup" 2>/dev/null || true)
+	RUN_SCOPE=$(cat "$STATE/scope" 2>/dev/null || true)
 }
 
 # Is PID one of ours (inside the namespace that holds our token)?
@@ -217,15 +252,22 @@ user_env() {
 		XDG_CONFIG_HOME="$STATE/config" "$@"
 }
 
-in_namespace() { # CMD...
+# A process of ours to enter the namespace through.
+namespace_pid() {
 	local pid
 	for pid in "$MANAGER_PID" "$JOURNALD_PID"; do
 		if is_ours "$pid"; then
-			user_env nsenter -t "$pid" -m -- "$@"
+			echo "$pid"
 			return
 		fi
 	done
 	die "nothing runs for $STATE"
+}
+
+in_namespace() { # CMD...
+	local pid
+	pid=$(namespace_pid)
+	user_env nsenter -t "$pid" -m -- "$@"
 }
 
 manager_answers() {
@@ -244,7 +286,7 @@ dump_diagnostics() {
 		done
 		if [[ -n ${MANAGER_PID:-} ]]; then
 			echo "---- journal of the manager (pid $MANAGER_PID)"
-			journalctl --no-pager -q -n 50 "_PID=$MANAGER_PID" 2>&1 || true
+			journalctl --no-pager -q -n 50 -D "$STATE/journal" "_PID=$MANAGER_PID" 2>&1 || true
 		fi
 	} >&2
 }
@@ -263,40 +305,15 @@ journald_conf() {
 		ForwardToSyslog=no
 		ForwardToWall=no
 		ForwardToConsole=no
-		# Only /run/log/journal (never /var/log/journal, even after a
-		# journalctl --flush), so clear_old_journal covers every file we wrote.
+		# Only /run/log/journal, which is the run's own directory (never /var/log/journal,
+		# even after a journalctl --flush).
 		Storage=volatile
 		RuntimeMaxUse=256M
 	EOF
 }
 
-# journald reuses /run/log/journal/MACHINE-ID across runs, and machine id and
-# boot id are the same each time, so `journalctl -b -u web@0` would mix in the
-# lines of earlier test runs. Delete them, unless some journald is running
-# (then they are not ours; a systemd-booted host was already refused).
-clear_old_journal() {
-	[[ ${MANAGER_KEEP_JOURNAL:-} != 1 ]] || return 0
-	local dir exe root
-	dir=/run/log/journal/$(cat /etc/machine-id 2>/dev/null)
-	[[ -d $dir ]] || return 0
-	root=$(stat -L -c %d:%i /)
-	for exe in /proc/[0-9]*/exe; do
-		# One in a container or a booted test machine (another root) writes a /run of its own.
-		if [[ $(readlink "$exe" 2>/dev/null) == */systemd-journald &&
-			$(stat -L -c %d:%i "${exe%/exe}/root" 2>/dev/null) == "$root" ]]; then
-			log "note: a journald runs (${exe%/exe}); keeping the journal files in $dir"
-			return 0
-		fi
-	done
-	rm -f "$dir"/*.journal "$dir"/*.journal~
-}
-
 cmd_start() {
-	[[ $EUID -eq 0 ]] || die "must run as root (it mounts and moves cgroups)"
-	# On a systemd-booted host these cgroups and /run/log/journal belong to the
-	# real system; use the real user manager there instead.
-	[[ ! -d /run/systemd/system ]] ||
-		die "systemd is running on this host (/run/systemd/system exists); this harness is for machines without it"
+	[[ $EUID -eq 0 ]] || die "must run as root (it mounts and makes cgroups)"
 	local tool
 	for tool in "$SYSTEMD" "$JOURNALD" unshare nsenter setsid systemctl systemd-run journalctl; do
 		command -v "$tool" >/dev/null || die "missing $tool"
@@ -311,39 +328,37 @@ cmd_start() {
 	fi
 	cmd_stop quiet # a half-dead earlier run of this STATE_DIR
 
-	remove_cgroups
-	local busy pid other=
-	busy=$(cgroup_pids | paste -sd ' ')
-	if [[ -n $busy ]]; then
-		for pid in $busy; do
-			{ read -r other <"/proc/$pid/root$TOKEN_FILE.state"; } 2>/dev/null && break
-		done
-		die "another private manager runs on this machine (pids $busy${other:+; stop it with: $SELF stop $other})"
-	fi
-
-	# Fresh XDG dirs: leftover units or enablement links from an earlier run
-	# would otherwise be loaded (and started by default.target).
+	# Fresh XDG dirs and journal: leftover units or enablement links from an earlier run
+	# would otherwise be loaded (and started by default.target), and its lines read.
 	mkdir -p "$STATE"
-	rm -rf "${STATE:?}"/{runtime,config,data,state,cache} "$STATE"/*.log "$ENV_FILE"
+	rm -rf "${STATE:?}"/{runtime,config,data,state,cache,journal} "$STATE"/*.log "$ENV_FILE"
 	RUNTIME_DIR=$(choose_runtime_dir)
-	mkdir -p "$RUNTIME_DIR" "$STATE"/{config,data,state,cache}
+	mkdir -p "$RUNTIME_DIR" "$STATE"/{config,data,state,cache,journal}
 	chmod 0700 "$RUNTIME_DIR"
 	echo "$RUNTIME_DIR" >"$STATE/runtime-dir"
 	if [[ -n $WITH_JOURNALD ]]; then
 		journald_conf >"$STATE/journald.conf"
-		clear_old_journal
 	else
 		echo "$SLOT" >"$STATE/slot"
 	fi
 	TOKEN=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
 	echo "$TOKEN" >"$TOKEN_PATH"
 
-	local t0=$SECONDS
+	local t0=$SECONDS name=clusterctl-test-${TOKEN:0:12}
 	trap 'cmd_stop quiet; exit 130' INT TERM
 	# Fully detached: own session, no inherited stdio, so a CTest fixture (or
 	# any caller reading our output through a pipe) is not held open by it.
-	setsid -f unshare -m --propagation private -- \
-		bash "$SELF" __inner "$STATE" </dev/null >"$STATE/manager.log" 2>&1
+	if systemd_is_pid1; then
+		# A scope of the host's manager that hands us its cgroup subtree; the host's
+		# own units and managers stay as they are.
+		echo "$name.scope" >"$STATE/scope"
+		systemd-run --scope --quiet --collect --unit="$name" -p Delegate=yes \
+			--description="clusterctl test manager ($STATE)" -- \
+			setsid -f bash "$SELF" __enter "$STATE" </dev/null >"$STATE/manager.log" 2>&1 ||
+			die "systemd-run --scope -p Delegate=yes failed: $(cat "$STATE/manager.log")"
+	else
+		setsid -f bash "$SELF" __enter "$STATE" "$name" </dev/null >"$STATE/manager.log" 2>&1
+	fi
 
 	if ! wait_until_usable; then
 		dump_diagnostics
@@ -353,6 +368,18 @@ cmd_start() {
 	trap - INT TERM
 	write_env_file
 	log "manager pid $MANAGER_PID, journald pid ${JOURNALD_PID:-none}, up in $((SECONDS - t0))s; source $ENV_FILE"
+}
+
+# Runs in the run's cgroup (systemd's scope), or makes it (CGROUP_NAME, no systemd), records
+# it, and enters the namespaces rooted there.
+cmd_enter() { # STATE [CGROUP_NAME]
+	set_paths "$1"
+	set -o errtrace
+	trap 'echo "line $LINENO: $BASH_COMMAND" >"$STATE/failed"' ERR
+	[[ -z ${2:-} ]] || move_to_cgroup "$2" $$
+	own_cgroup >"$STATE/cgroup"
+	trap - ERR
+	exec unshare -m -C --propagation private -- bash "$SELF" __inner "$STATE"
 }
 
 # Seconds left until DEADLINE, at least 1 (timeout(1) takes 0 as "no limit").
@@ -409,7 +436,8 @@ wait_until_usable() {
 		return 1
 	fi
 	while ((SECONDS < deadline)); do
-		if journalctl --no-pager -q -o cat "_SYSTEMD_USER_UNIT=$unit" 2>/dev/null | grep -qxF "$marker"; then
+		if journalctl --no-pager -q -o cat -D "$STATE/journal" "_SYSTEMD_USER_UNIT=$unit" 2>/dev/null |
+			grep -qxF "$marker"; then
 			ok=1
 			break
 		fi
@@ -442,10 +470,11 @@ write_env_file() {
 	mv -f "$tmp" "$ENV_FILE"
 }
 
-# Runs as the first process of the new mount namespace (see cmd_start); on
-# success it becomes the manager, so its pid is MANAGER_PID.
+# Runs as the first process of the new mount and cgroup namespaces (see cmd_enter);
+# on success it becomes the manager, so its pid is MANAGER_PID.
 cmd_inner() {
 	set_paths "$1"
+	set -o errtrace
 	trap 'echo "line $LINENO: $BASH_COMMAND" >"$STATE/failed"' ERR
 	# Close whatever fds the caller leaked to us (ctest pipes, …).
 	local fd
@@ -454,14 +483,22 @@ cmd_inner() {
 		((fd > 2)) && eval "exec $fd>&-" 2>/dev/null
 	done
 
+	mount_own_cgroups
+
 	# Private tmpfs: /run/systemd/system must exist for systemd --user, and
-	# journald's sockets live in /run/systemd/journal. The host never sees either.
+	# journald's sockets live in /run/systemd/journal. The host never sees either, and
+	# where systemd is PID 1 the host's /run/systemd is hidden from everything in here.
 	mkdir -p /run/systemd
 	mount -t tmpfs -o mode=0755,nosuid,nodev tmpfs /run/systemd
 	mkdir -p /run/systemd/system /run/systemd/journal
 	make_inaccessible_nodes /run/systemd/inaccessible
 	cp "$TOKEN_PATH" "$TOKEN_FILE"
-	echo "$STATE" >"$TOKEN_FILE.state" # names us in another start's error message
+
+	# The run's own journal: journald writes it and every reader in here (clusterctl logs,
+	# journalctl) reads it, and nothing else, not the host's nor an earlier run's.
+	mkdir -p /run/log/journal
+	mount --bind "$STATE/journal" /run/log/journal
+	[[ ! -d /var/log/journal ]] || mount -t tmpfs -o ro,mode=0755,nosuid,nodev,noexec tmpfs /var/log/journal
 
 	# Without journald, the manager logs nowhere: "console" would open the host's /dev/console.
 	local log_target=null
@@ -489,6 +526,7 @@ cmd_inner() {
 
 	# With this cgroup, journald tags service output _SYSTEMD_USER_UNIT=x.service.
 	move_to_cgroup "$MANAGER_CGROUP" $$
+	enable_controllers
 	echo $$ >"$STATE/manager.pid"
 	trap - ERR
 	# A clean environment: the user manager hands its own to every unit.
@@ -521,10 +559,10 @@ cmd_stop() { # [quiet]
 		wait_gone 5 "$JOURNALD_PID" || true
 	fi
 
-	# Whatever is left in the namespace (manager stuck, nsenter'd processes, …).
+	# Whatever is left in the namespace or the cgroup (manager stuck, nsenter'd processes, …).
 	local pids
 	for _ in 1 2 3; do
-		pids=$(our_pids)
+		pids=$({ our_pids; cgroup_pids; } | sort -un)
 		[[ -z $pids ]] && break
 		# shellcheck disable=SC2086 # one pid per word
 		kill -KILL $pids 2>/dev/null || true
@@ -535,13 +573,15 @@ cmd_stop() { # [quiet]
 	[[ -z $pids ]] || log "warning: processes survived SIGKILL: $pids"
 
 	remove_cgroups
+	# systemd collects an empty scope by itself; this is for one that still holds a process.
+	[[ -z $RUN_SCOPE ]] || ! systemd_is_pid1 || systemctl stop "$RUN_SCOPE" >/dev/null 2>&1 || true
 	if [[ $RUNTIME_DIR == /var/lib/clusterctl-test/rt.* ]]; then # see choose_runtime_dir
 		rm -rf "$RUNTIME_DIR"
 		rmdir /var/lib/clusterctl-test 2>/dev/null || true
 	fi
 	if [[ -d $STATE ]]; then
 		rm -rf "$STATE/runtime"
-		rm -f "$ENV_FILE" "$STATE"/{manager.pid,journald.pid,runtime-dir,failed,slot} "$TOKEN_PATH"
+		rm -f "$ENV_FILE" "$STATE"/{manager.pid,journald.pid,runtime-dir,failed,slot,cgroup,scope} "$TOKEN_PATH"
 	fi
 	[[ ${1:-} == quiet ]] || log "stopped ($STATE)"
 	return 0
@@ -578,8 +618,12 @@ main() {
 	exec)
 		(($# > 0)) || usage
 		read_state
-		in_namespace "$@"
+		local pid
+		pid=$(namespace_pid)
+		exec env -u DBUS_SESSION_BUS_ADDRESS XDG_RUNTIME_DIR="$RUNTIME_DIR" XDG_CONFIG_HOME="$STATE/config" \
+			nsenter -t "$pid" -m -- "$@"
 		;;
+	__enter) cmd_enter "$STATE" "$@" ;;
 	__inner) cmd_inner "$STATE" ;;
 	*) usage ;;
 	esac

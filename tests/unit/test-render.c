@@ -27,7 +27,7 @@ static void load_app(const char *text, const char *path, AppList *ret) {
 
 static void render_ok(const App *app, Scope scope, UnitSet *ret) {
         _cleanup_free_ char *error = NULL;
-        int r = render_app_units(app, scope, ret, &error);
+        int r = render_app_units(app, scope, NULL, ret, &error);
         if (r < 0)
                 FAIL("render_app_units: %d %s", r, strna(error));
         ASSERT_TRUE(error == NULL);
@@ -290,7 +290,7 @@ TEST(render_user_and_group) {
         ASSERT_HAS_LINE(file_text(&system, "web@.service"), "Group=nogroup");
 
         /* A user manager runs everything as its own user: refuse instead of ignoring. */
-        ASSERT_EQ_INT(render_app_units(&l.apps[0], SCOPE_USER, &user, &error), -EPERM);
+        ASSERT_EQ_INT(render_app_units(&l.apps[0], SCOPE_USER, NULL, &user, &error), -EPERM);
         ASSERT_TRUE(error != NULL);
         ASSERT_CONTAINS(error, "user/group");
         ASSERT_EQ_INT(user.n_files, 0);
@@ -300,7 +300,7 @@ TEST(render_user_and_group) {
         l.apps[0].user = NULL;
         free(error);
         error = NULL;
-        ASSERT_EQ_INT(render_app_units(&l.apps[0], SCOPE_USER, &user, &error), -EPERM);
+        ASSERT_EQ_INT(render_app_units(&l.apps[0], SCOPE_USER, NULL, &user, &error), -EPERM);
         ASSERT_TRUE(error != NULL);
 }
 
@@ -330,7 +330,7 @@ TEST(render_system_scope_without_user_is_a_dynamic_user) {
         free(l.apps[0].user);
         l.apps[0].user = NULL;
         ASSERT_TRUE((l.apps[0].group = strdup("www-data")));
-        ASSERT_EQ_INT(render_app_units(&l.apps[0], SCOPE_SYSTEM, &grouped, &error), -EPERM);
+        ASSERT_EQ_INT(render_app_units(&l.apps[0], SCOPE_SYSTEM, NULL, &grouped, &error), -EPERM);
         ASSERT_EQ_INT(grouped.n_files, 0);
         ASSERT_CONTAINS(error, "group is set without user");
 }
@@ -543,6 +543,102 @@ TEST(render_hardening_none) {
                 ASSERT_HAS_LINE(service, "SyslogIdentifier=web@%i");
                 ASSERT_HAS_LINE(service, "WantedBy=web.target");
         }
+}
+
+/* ---- what an unprivileged user manager can apply ---- */
+
+static void render_service_limited(const char *config, const SandboxLimits *limits, char **ret) {
+        _cleanup_(app_list_done) AppList l = {};
+        _cleanup_(unit_set_done) UnitSet s = {};
+        _cleanup_free_ char *error = NULL;
+
+        CHECK(load_app(config, CONFIG, &l));
+        ASSERT_OK(render_app_units(&l.apps[0], SCOPE_USER, limits, &s, &error));
+        ASSERT_TRUE(error == NULL);
+        ASSERT_TRUE(file_text(&s, "web@.service"));
+        *ret = strdup(file_text(&s, "web@.service"));
+}
+
+/* Every setting of `tmpl` but those named in `except` (keys, NULL-terminated) is in the service. */
+static void check_has_settings_but(const char *service, const char *tmpl, const char *const *except) {
+        _cleanup_strv_free_ char **lines = setting_lines(tmpl);
+        for (size_t i = 0; lines[i]; i++) {
+                bool skip = false;
+                for (size_t k = 0; except[k]; k++)
+                        skip = skip || (startswith(lines[i], except[k]) && lines[i][strlen(except[k])] == '=');
+                if (skip) {
+                        _cleanup_free_ char *key = strndup(lines[i], strcspn(lines[i], "=") + 1),
+                                            *at_line_start = concat("\n", key, NULL);
+                        ASSERT_NOT_CONTAINS(service, at_line_start);
+                } else if (!streq(lines[i], "ProtectHome=yes"))
+                        CHECK(check_in_section(service, lines[i], "[Service]"));
+        }
+}
+
+TEST(render_limits_none_change_nothing) {
+        _cleanup_free_ char *plain = NULL, *limited = NULL;
+        const SandboxLimits none = {};
+
+        /* The system manager and root's user manager: no limits, the same unit as without any. */
+        CHECK(render_service(WEB_SHARED, SCOPE_USER, &plain));
+        CHECK(render_service_limited(WEB_SHARED, &none, &limited));
+        ASSERT_STREQ(limited, plain);
+        ASSERT_NOT_CONTAINS(plain, "PrivateUsers");
+}
+
+TEST(render_unprivileged_user_manager) {
+        _cleanup_free_ char *service = NULL, *in_container = NULL, *strict = NULL, *none = NULL;
+        const SandboxLimits unprivileged = { .unprivileged = true },
+                            container = { .unprivileged = true, .kmsg_masked = true };
+
+        /* A user namespace of the unit's own lets it apply everything, capabilities too; it comes
+         * first, after the level's comment. */
+        CHECK(render_service_limited(WEB_SHARED, &unprivileged, &service));
+        CHECK(check_in_section(service, "PrivateUsers=yes", "[Service]"));
+        ASSERT_EQ_INT(count_lines_starting(service, "PrivateUsers="), 1);
+        ASSERT_TRUE(strstr(service, "PrivateUsers=yes\nNoNewPrivileges=yes\n"));
+        CHECK(check_has_settings(service, units_hardening_default_in, NULL));
+        ASSERT_HAS_LINE(service, "CapabilityBoundingSet=");
+        ASSERT_HAS_LINE(service, "ProtectKernelLogs=yes");
+
+        /* In a container that mounted its own /proc/kmsg, all but ProtectKernelLogs=. */
+        CHECK(render_service_limited(WEB_SHARED, &container, &in_container));
+        CHECK(check_has_settings_but(in_container, units_hardening_default_in, PATHS("ProtectKernelLogs")));
+        ASSERT_HAS_LINE(in_container, "PrivateUsers=yes");
+
+        /* strict too, with home directories read-only as for every user manager. */
+        CHECK(render_service_limited(WEB_SHARED "hardening = \"strict\";\n", &unprivileged, &strict));
+        CHECK(check_has_settings(strict, units_hardening_strict_in, "ProtectHome=yes"));
+        ASSERT_HAS_LINE(strict, "ProtectHome=read-only");
+        ASSERT_HAS_LINE(strict, "PrivateUsers=yes");
+
+        /* No hardening, no user namespace either. */
+        CHECK(render_service_limited(WEB_SHARED "hardening = \"none\";\n", &unprivileged, &none));
+        ASSERT_NOT_CONTAINS(none, "PrivateUsers");
+        CHECK(check_no_settings(none, units_hardening_default_in));
+}
+
+TEST(render_unprivileged_without_user_namespaces) {
+        _cleanup_free_ char *service = NULL, *strict = NULL;
+        const SandboxLimits limits = { .unprivileged = true, .no_user_namespace = true };
+        const char *const need_namespace[] = { "PrivateTmp", "PrivateDevices", "PrivateIPC", "ProtectSystem",
+                                               "ProtectHome", "ProtectProc", "ProcSubset", "ProtectKernelTunables",
+                                               "ProtectKernelModules", "ProtectKernelLogs", "ProtectControlGroups",
+                                               "ProtectClock", "ProtectHostname", "CapabilityBoundingSet",
+                                               "AmbientCapabilities", NULL };
+
+        /* Only what needs neither capabilities nor a namespace: no_new_privs and seccomp filters. */
+        CHECK(render_service_limited(WEB_SHARED, &limits, &service));
+        ASSERT_NOT_CONTAINS(service, "PrivateUsers");
+        CHECK(check_has_settings_but(service, units_hardening_default_in, need_namespace));
+        ASSERT_HAS_LINE(service, "NoNewPrivileges=yes");
+        ASSERT_HAS_LINE(service, "SystemCallFilter=@system-service");
+        ASSERT_HAS_LINE(service, "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6 AF_NETLINK");
+
+        CHECK(render_service_limited(WEB_SHARED "hardening = \"strict\";\n", &limits, &strict));
+        CHECK(check_has_settings_but(strict, units_hardening_strict_in, need_namespace));
+        ASSERT_HAS_LINE(strict, "UMask=0077");
+        ASSERT_HAS_LINE(strict, "KeyringMode=private");
 }
 
 /* An instance that hits the start rate limit makes the manager fail the socket it shares with
@@ -792,7 +888,7 @@ TEST(render_app_all) {
         _cleanup_free_ char *error = NULL;
 
         CHECK(load_app(WEB_SYSTEM "env = { PORT = 8000; };\nincrement_var = \"PORT\";\n", CONFIG, &inc));
-        ASSERT_OK(render_app_all(&inc.apps[0], SCOPE_SYSTEM, 3, &a, &error));
+        ASSERT_OK(render_app_all(&inc.apps[0], SCOPE_SYSTEM, NULL, 3, &a, &error));
         CHECK(check_paths(&a, PATHS("web@.service", "web.target", "web.socket", "web@0.service.d/" INSTANCE_DROPIN,
                                     "web@1.service.d/" INSTANCE_DROPIN, "web@2.service.d/" INSTANCE_DROPIN)));
         ASSERT_HAS_LINE(file_text(&a, "web@0.service.d/" INSTANCE_DROPIN), "Environment=\"PORT=8000\"");
@@ -800,7 +896,7 @@ TEST(render_app_all) {
 
         /* Nothing differs per instance: no drop-ins at all. */
         CHECK(load_app(WEB_SYSTEM, CONFIG, &plain));
-        ASSERT_OK(render_app_all(&plain.apps[0], SCOPE_SYSTEM, 3, &b, &error));
+        ASSERT_OK(render_app_all(&plain.apps[0], SCOPE_SYSTEM, NULL, 3, &b, &error));
         CHECK(check_paths(&b, PATHS("web@.service", "web.target", "web.socket")));
 }
 
@@ -1135,7 +1231,7 @@ TEST(systemd_verify_instance_dropin) {
         units = concat(dir, "/units", NULL);
         CHECK(load_app("name = \"ccverify\";\nexec = \"/bin/true\";\nenv = { PORT = 3000; };\nincrement_var = \"PORT\";\n",
                        CONFIG, &l));
-        ASSERT_OK(render_app_all(&l.apps[0], SCOPE_USER, 3, &s, &error));
+        ASSERT_OK(render_app_all(&l.apps[0], SCOPE_USER, NULL, 3, &s, &error));
         for (size_t i = 0; i < s.n_files; i++)
                 ASSERT_OK(write_file(units, s.files[i].path, s.files[i].text));
         ASSERT_OK(analyze_verify(analyze, dir, units, names, true, true, &r));
@@ -1213,7 +1309,7 @@ TEST(render_refuses_unsafe_values) {
                                                                   : &app->user;
                 free(*field);
                 *field = strdup(cases[i].value);
-                int r = render_app_units(app, SCOPE_SYSTEM, &s, &error);
+                int r = render_app_units(app, SCOPE_SYSTEM, NULL, &s, &error);
                 if (r >= 0)
                         FAIL("%s = \"%s\" was rendered", cases[i].what, cases[i].value);
                 ASSERT_EQ_INT(s.n_files, 0);
@@ -1235,7 +1331,7 @@ TEST(render_refuses_config_path_with_newline) {
         CHECK(load_app(WEB_SYSTEM, CONFIG, &l)); /* renderable but for the path */
         free(l.apps[0].config_path);
         l.apps[0].config_path = strdup("/etc/x\n[Service]\nExecStartPre=/bin/evil\n#/web.conf");
-        ASSERT_TRUE(render_app_units(&l.apps[0], SCOPE_SYSTEM, &s, &error) < 0);
+        ASSERT_TRUE(render_app_units(&l.apps[0], SCOPE_SYSTEM, NULL, &s, &error) < 0);
         ASSERT_TRUE(error != NULL);
         ASSERT_EQ_INT(s.n_files, 0);
 }
@@ -1251,7 +1347,7 @@ TEST(render_error_always_has_a_message) {
         CHECK(load_app(WEB_SYSTEM, CONFIG, &l)); /* renderable but for the path */
         free(l.apps[0].config_path);
         l.apps[0].config_path = strdup("/etc/clusterctl/web.conf ");
-        ASSERT_TRUE(render_app_units(&l.apps[0], SCOPE_SYSTEM, &s, &error) < 0);
+        ASSERT_TRUE(render_app_units(&l.apps[0], SCOPE_SYSTEM, NULL, &s, &error) < 0);
         ASSERT_TRUE(error != NULL);
 }
 
@@ -1270,11 +1366,11 @@ TEST(strict_refuses_home_for_system_scope) {
                 _cleanup_free_ char *error = NULL, *user_error = NULL;
 
                 CHECK(load_app(texts[i], CONFIG, &l));
-                ASSERT_TRUE(render_app_units(&l.apps[0], SCOPE_SYSTEM, &sys, &error) < 0);
+                ASSERT_TRUE(render_app_units(&l.apps[0], SCOPE_SYSTEM, NULL, &sys, &error) < 0);
                 ASSERT_CONTAINS(error, "which hardening = \"strict\" hides from system services");
                 free(l.apps[0].user);
                 l.apps[0].user = NULL;
-                ASSERT_OK(render_app_units(&l.apps[0], SCOPE_USER, &user, &user_error));
+                ASSERT_OK(render_app_units(&l.apps[0], SCOPE_USER, NULL, &user, &user_error));
                 ASSERT_CONTAINS(unit_set_find(&user, "web@.service")->text, "ProtectHome=read-only");
         }
         /* "default" keeps home directories readable: accepted in both scopes. */
@@ -1282,5 +1378,5 @@ TEST(strict_refuses_home_for_system_scope) {
         _cleanup_(unit_set_done) UnitSet s = {};
         _cleanup_free_ char *error = NULL;
         CHECK(load_app(HOME_APP("/home/web/app"), CONFIG, &l));
-        ASSERT_OK(render_app_units(&l.apps[0], SCOPE_SYSTEM, &s, &error));
+        ASSERT_OK(render_app_units(&l.apps[0], SCOPE_SYSTEM, NULL, &s, &error));
 }
