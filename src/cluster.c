@@ -213,13 +213,14 @@ fail:
 }
 
 int cluster_loaded_units(Cluster *c, const char *app, char ***ret) {
-        _cleanup_free_ char *p1 = NULL, *p2 = NULL, *p3 = NULL, *p4 = NULL;
+        _cleanup_free_ char *p1 = NULL, *p2 = NULL, *p3 = NULL, *p4 = NULL, *p5 = NULL;
         _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
 
         if (asprintf_safe(&p1, "%s@*.service", app) < 0 || asprintf_safe(&p2, "%s@*.socket", app) < 0 ||
-            asprintf_safe(&p3, "%s.socket", app) < 0 || asprintf_safe(&p4, "%s.target", app) < 0)
+            asprintf_safe(&p3, "%s.socket", app) < 0 || asprintf_safe(&p4, "%s.target", app) < 0 ||
+            asprintf_safe(&p5, "%s.reload.*", app) < 0) /* cron_restart's timer and service */
                 return -ENOMEM;
-        char *patterns[] = { p1, p2, p3, p4, NULL };
+        char *patterns[] = { p1, p2, p3, p4, p5, NULL };
         return bus_list_units(c->bus, patterns, ret, &error);
 }
 

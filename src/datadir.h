@@ -8,3 +8,6 @@
 const char *clusterctl_data_dir(void);
 /* The absolute path of a file in it, owned. */
 int clusterctl_data_file(const char *name, char **ret);
+
+/* The absolute path of the running clusterctl (what a cron_restart timer runs), owned. */
+int clusterctl_self_path(char **ret);
