@@ -148,7 +148,18 @@ char *mapper_show(json_object *v) {
 }
 
 /* A key not carried over: a comment in the config, and a warning. */
+/* The name a key has in the file: itself, or the alias it was given under. */
+static const char *name_in_file(Mapper *m, const char *key) {
+        if (json_object_object_get_ex(m->app, key, NULL))
+                return key;
+        for (size_t i = 0; i < ELEMENTSOF(aliases); i++)
+                if (streq(aliases[i].key, key) && json_object_object_get_ex(m->app, aliases[i].alias, NULL))
+                        return aliases[i].alias;
+        return key;
+}
+
 int mapper_skip(Mapper *m, const char *key, json_object *v, const char *why) {
+        key = name_in_file(m, key);
         _cleanup_free_ char *k = pm2_printable(key, 64), *value = mapper_show(v);
         _cleanup_buffer_ Buffer reason = {};
         /* The reasons say APP where the app's name goes. */
