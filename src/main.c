@@ -102,10 +102,10 @@ static const Option options[_O_MAX] = {
         [O_FORCE] = { 0, "force", NULL, "overwrite unit files clusterctl did not write" },
         [O_WAIT] = { 0, "wait", NULL, "wait for another command on the same app to finish" },
         [O_JSON] = { 0, "json", NULL, "machine-readable output" },
-        [O_OUTPUT] = { 'o', "output", "DIR", "write the units to DIR instead of stdout" },
+        [O_OUTPUT] = { 'o', "output", "DIR", "write the units (or configs) to DIR instead of stdout" },
         [O_BATCH] = { 0, "batch", "N|N%", "instances restarted together" },
         [O_ON_FAILURE] = { 0, "on-failure", "MODE", "stop (default), rollback or continue" },
-        [O_DRY_RUN] = { 0, "dry-run", NULL, "print the plan and the unit diff, change nothing" },
+        [O_DRY_RUN] = { 0, "dry-run", NULL, "print what would change, change nothing" },
         [O_LINES] = { 'n', "lines", "N", "lines of log to show; default 15" },
         [O_FOLLOW] = { 'f', "follow", NULL, "keep printing new log lines" },
         [O_INSTANCE] = { 0, "instance", "N", "only instance N; repeatable" },
@@ -208,7 +208,7 @@ static const Verb verbs[] = {
           "Parses and validates FILE and renders its units. Errors are printed as\n"
           "file:line: message and the exit status is 2." },
         { "import", 1, 1, 0, OPTION(O_ENV) | OPTION(O_LISTEN) | OPTION(O_OUTPUT) | OPTION(O_DRY_RUN) | OPTION(O_FORCE),
-          NULL, verb_import, "import FILE [--env NAME] [--listen ADDR] [-o DIR]",
+          NULL, verb_import, "import FILE",
           "write a config for each app of a PM2 ecosystem file",
           "Reads ecosystem.config.js, .cjs or .mjs (evaluated by node, as PM2 does), .json, or\n"
           "the process-file YAML, and writes one config per app where 'start APP' finds it\n"

@@ -430,6 +430,11 @@ static int map_user(Mapper *m) {
         static const char *const keys[][2] = { { "user", "user" }, { "gid", "group" } };
         int r;
 
+        if (!m->opts->user_manager && !json_object_object_get_ex(m->app, "user", NULL) &&
+            !json_object_object_get_ex(m->app, "uid", NULL) &&
+            buffer_puts(&m->out, "# user = \"…\";  # SET THIS: the system manager runs the instances as this account\n") < 0)
+                return -ENOMEM;
+
         for (size_t i = 0; i < ELEMENTSOF(keys); i++) {
                 json_object *v = mapper_get(m, keys[i][0]);
                 char buf[32];

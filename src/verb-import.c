@@ -140,16 +140,19 @@ static int plan_paths(Import *im, const char *dir) {
         return 0;
 }
 
-/* What `clusterctl check` will say of the config, printed as a note. */
+/* What `clusterctl check` will say of the config, printed as a warning. */
 static void report_check(const Pm2App *app, const char *path) {
         _cleanup_(app_list_done) AppList list = {};
+        _cleanup_(unit_set_done) UnitSet units = {};
+        _cleanup_free_ char *msg = NULL;
         ConfigError error = {};
 
-        if (config_load_string(app->text, path, &list, &error) >= 0)
+        if (config_load_string(app->text, path, &list, &error) < 0) {
+                msg = config_error_format(&error);
+                config_error_done(&error);
+        } else if (render_app_units(&list.apps[0], arg_scope, &units, &msg) >= 0)
                 return;
-        _cleanup_free_ char *msg = config_error_format(&error);
         log_warning("%s: 'clusterctl check' fails on it until this is fixed: %s", app->name, strna(msg));
-        config_error_done(&error);
 }
 
 int verb_import(int argc, char **argv, Cluster *c) {
