@@ -131,8 +131,12 @@ json_object *mapper_get(Mapper *m, const char *key) {
         }
         for (size_t i = 0; i < ELEMENTSOF(aliases); i++)
                 if (streq(aliases[i].key, key) && json_object_object_get_ex(m->app, aliases[i].alias, &v)) {
+                        _cleanup_free_ char *why = NULL;
                         if (!found)
                                 found = v;
+                        /* Two names of one key: the first is used, the other said to be unused. */
+                        else if (asprintf_safe(&why, "another name for %s, which is given too", key) >= 0)
+                                (void) mapper_skip(m, aliases[i].alias, v, why);
                         (void) strv_extend(&m->handled, aliases[i].alias);
                 }
         return found;
