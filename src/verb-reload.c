@@ -233,6 +233,21 @@ static int do_reload(Reload *r) {
         return EXIT_OK;
 }
 
+/* cron_restart's timer follows the config: started when it asks for one (start would only do it
+ * at the next start), stopped when it no longer does. */
+static int sync_reload_timer(Reload *r) {
+        _cleanup_strv_free_ char **loaded = NULL;
+        _cleanup_free_ char *timer = NULL;
+
+        if (!r->config || asprintf_safe(&timer, "%s.reload.timer", r->app) < 0)
+                return 0;
+        bool wanted = r->config->cron_calendar != NULL;
+        if (!wanted && (cluster_loaded_units(r->c, r->app, &loaded) < 0 || !strv_contains(loaded, timer)))
+                return 0;
+        char *const units[] = { timer, NULL };
+        return run_jobs_and_report(r->c, wanted ? "StartUnit" : "StopUnit", units, wanted ? "starting" : "stopping");
+}
+
 int verb_reload(int argc, char **argv, Cluster *c) {
         _cleanup_(app_list_done) AppList apps = {};
         _cleanup_(reload_done) Reload r = { .c = c, .app = argv[1] };
@@ -250,5 +265,6 @@ int verb_reload(int argc, char **argv, Cluster *c) {
         if (e < 0)
                 return config_error_status(e);
         set_rollout_options(&r);
-        return do_reload(&r);
+        e = do_reload(&r);
+        return e || arg_dry_run ? e : sync_reload_timer(&r);
 }

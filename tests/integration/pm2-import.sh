@@ -149,6 +149,15 @@ expect_exit 0 "cron: stop" cc stop pm2cron
 expect_eq "cron: stop stops the timer" "$(unit_prop pm2cron.reload.timer ActiveState)" inactive
 expect_exit 0 "cron: start again" cc start pm2cron
 expect_eq "cron: start starts the timer" "$(unit_prop pm2cron.reload.timer ActiveState)" active
+# The timer follows the config at a reload.
+cp "$OUT/pm2cron.conf" "$WORK/cron.conf"
+sed -i '/^cron_restart/d' "$OUT/pm2cron.conf"
+expect_exit 0 "cron: reload without cron_restart" cc reload pm2cron
+expect_eq "cron: the timer is stopped" "$(unit_prop pm2cron.reload.timer ActiveState)" inactive
+[[ ! -e $UNIT_DIR/pm2cron.reload.timer ]] && pass "cron: its file is removed" || fail "cron: its file is removed"
+cp "$WORK/cron.conf" "$OUT/pm2cron.conf"
+expect_exit 0 "cron: reload with cron_restart again" cc reload pm2cron
+expect_eq "cron: the timer runs again" "$(unit_prop pm2cron.reload.timer ActiveState)" active
 expect_exit 0 "cron: delete" cc delete pm2cron
 [[ ! -e $UNIT_DIR/pm2cron.reload.timer && ! -e $UNIT_DIR/pm2cron.reload.service ]] &&
 	pass "cron: delete removes the timer and its service" || fail "cron: delete removes the timer" "$(ls "$UNIT_DIR")"
