@@ -63,7 +63,8 @@ static int parse_json(const char *path, const char *text, size_t len, json_objec
         if (!tok)
                 return -ENOMEM;
         json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
-        obj = json_tokener_parse_ex(tok, text, (int) len);
+        /* With its NUL: a number at the very end is only complete when json-c sees what follows. */
+        obj = json_tokener_parse_ex(tok, text, (int) len + 1);
         enum json_tokener_error e = json_tokener_get_error(tok);
         size_t offset = json_tokener_get_parse_end(tok);
         json_tokener_free(tok);

@@ -1,6 +1,8 @@
 // A Fastify app written for PM2: listen({ port, host }), then process.send('ready') (guarded,
 // as apps that also run outside PM2 write it). Nothing in it knows about systemd or clusterctl.
-const fastify = require('fastify')();
+// By default Fastify answers 503 to a request that arrives while it closes, under PM2 as
+// anywhere; like the Express app, this one lets such requests finish.
+const fastify = require('fastify')({ return503OnClosing: false });
 
 fastify.get('/', async (request, reply) => {
   reply.type('text/plain');
