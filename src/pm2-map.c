@@ -135,12 +135,9 @@ static int map_command(Mapper *m) {
         else if (node_args && json_object_is_type(node_args, json_type_array)) {
                 for (size_t i = 0; i < json_object_array_length(node_args); i++) {
                         char buf[32];
-                        const char *w = json_scalar_text(json_object_array_get_idx(node_args, i), buf, sizeof(buf));
-                        if (!w)
-                                return mapper_fail(m, "node_args: element %zu is not a string", i);
-                        if (value_check(w) < 0)
-                                return mapper_fail(m, "node_args: element %zu %s", i, value_check_error(value_check(w)));
-                        if ((r = append_word(&interpreter, w)) < 0)
+                        const char *w;
+                        if ((r = mapper_element_text(m, "node_args", node_args, i, buf, sizeof(buf), &w)) < 0 ||
+                            (r = append_word(&interpreter, w)) < 0)
                                 return r;
                 }
         } else if (node_args) {
@@ -159,17 +156,10 @@ static int map_command(Mapper *m) {
                         return -ENOMEM;
                 for (size_t i = 0; i < json_object_array_length(args); i++) {
                         char buf[32];
-                        const char *w = json_scalar_text(json_object_array_get_idx(args, i), buf, sizeof(buf));
-                        if (!w)
-                                return mapper_fail(m, "args: element %zu is not a string", i);
-                        if (value_check(w) < 0)
-                                return mapper_fail(m, "args: element %zu %s", i, value_check_error(value_check(w)));
-                        if (buffer_puts(&m->out, i ? ", \"" : " \"") < 0)
-                                return -ENOMEM;
-                        for (const char *p = w; *p; p++)
-                                if (buffer_printf(&m->out, "%s%c", *p == '"' || *p == '\\' ? "\\" : "", *p) < 0)
-                                        return -ENOMEM;
-                        if (buffer_puts(&m->out, "\"") < 0)
+                        const char *w;
+                        if ((r = mapper_element_text(m, "args", args, i, buf, sizeof(buf), &w)) < 0)
+                                return r;
+                        if (buffer_puts(&m->out, i ? ", " : " ") < 0 || put_config_quoted(&m->out, w) < 0)
                                 return -ENOMEM;
                 }
                 if (buffer_puts(&m->out, " ];\n") < 0)

@@ -210,13 +210,30 @@ const char *json_scalar_text(json_object *v, char *buf, size_t size) {
 }
 
 /* `key = "value";` with libconfig's quoting: \ and " escaped. `comment` follows when given. */
-int put_config_string(Buffer *b, const char *key, const char *value, const char *comment) {
-        if (buffer_printf(b, "%s = \"", key) < 0)
+int put_config_quoted(Buffer *b, const char *value) {
+        if (buffer_puts(b, "\"") < 0)
                 return -ENOMEM;
         for (const char *p = value; *p; p++)
                 if (buffer_printf(b, "%s%c", *p == '"' || *p == '\\' ? "\\" : "", *p) < 0)
                         return -ENOMEM;
-        return buffer_printf(b, "\";%s%s\n", comment ? "  # " : "", strempty(comment));
+        return buffer_puts(b, "\"");
+}
+
+int put_config_string(Buffer *b, const char *key, const char *value, const char *comment) {
+        if (buffer_printf(b, "%s = ", key) < 0 || put_config_quoted(b, value) < 0)
+                return -ENOMEM;
+        return buffer_printf(b, ";%s%s\n", comment ? "  # " : "", strempty(comment));
+}
+
+int mapper_element_text(Mapper *m, const char *key, json_object *array, size_t i, char *buf, size_t size,
+                        const char **ret) {
+        const char *w = json_scalar_text(json_object_array_get_idx(array, i), buf, size);
+        if (!w)
+                return mapper_fail(m, "%s: element %zu is not a string", key, i);
+        if (value_check(w) < 0)
+                return mapper_fail(m, "%s: element %zu %s", key, i, value_check_error(value_check(w)));
+        *ret = w;
+        return 0;
 }
 
 /* Milliseconds (PM2) as seconds (clusterctl), "1.6". -EINVAL when not a number ≥ 0. */

@@ -44,6 +44,11 @@ const char *mapper_env_get(const Mapper *m, const char *name);
 const char *json_scalar_text(json_object *v, char *buf, size_t size);
 /* `key = "value";` quoted for libconfig (\ and " escaped), then "  # comment" when given. */
 int put_config_string(Buffer *b, const char *key, const char *value, const char *comment);
+/* Just the quoted string. */
+int put_config_quoted(Buffer *b, const char *value);
+/* Element i of an array as text for a config value: a scalar, one a unit can hold. */
+int mapper_element_text(Mapper *m, const char *key, json_object *array, size_t i, char *buf, size_t size,
+                        const char **ret);
 
 /* Why PM2's key (or an alias of it) has no equivalent, or NULL when it is not one of those. */
 const char *pm2_not_mapped_reason(const char *key);
