@@ -89,6 +89,8 @@ void mapper_done(Mapper *m) {
         buffer_done(&m->skipped);
         strv_free(m->warnings);
         strv_free(m->handled);
+        strv_free(m->env_names);
+        strv_free(m->env_values);
         free(m->error);
 }
 
