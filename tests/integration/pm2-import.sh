@@ -108,6 +108,12 @@ rm -rf "$OUT"
 
 # --- An existing config is kept; an interrupted import finishes -------------------------------
 expect_exit 0 "import once" cc import "$PM2_APPDIR/ecosystem.config.yml" -o "$OUT"
+# No PORT, no port, no --listen: the config says so, and check fails until it is set.
+expect_contains "no port: warned" "$WORK/stderr" "listen: no port found"
+expect_contains "no port: the config says so" "$OUT/pm2fastify.conf" 'listen = "";  # SET THIS'
+expect_exit 2 "no port: check fails" cc check "$OUT/pm2fastify.conf"
+expect_contains "no port: check names the line" "$WORK/stderr" "pm2fastify.conf:"
+expect_contains "no port: check says what" "$WORK/stderr" "listen: not set"
 expect_exit 0 "import again: unchanged" cc import "$PM2_APPDIR/ecosystem.config.yml" -o "$OUT"
 expect_contains "import again: says unchanged" "$WORK/stderr" "unchanged"
 printf '# mine\n' >>"$OUT/pm2fastify.conf"
