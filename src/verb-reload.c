@@ -245,7 +245,12 @@ static int sync_reload_timer(Reload *r) {
         if (!wanted && (cluster_loaded_units(r->c, r->app, &loaded) < 0 || !strv_contains(loaded, timer)))
                 return 0;
         char *const units[] = { timer, NULL };
-        return run_jobs_and_report(r->c, wanted ? "StartUnit" : "StopUnit", units, wanted ? "starting" : "stopping");
+        int e = run_jobs_and_report(r->c, wanted ? "StartUnit" : "StopUnit", units, wanted ? "starting" : "stopping");
+        /* A timer whose files are gone fails once its service cannot be loaded: forget that, as delete does. */
+        if (!wanted)
+                (void) sd_bus_call_method(r->c->bus, SD_DEST, SD_PATH, SD_MANAGER, "ResetFailedUnit", NULL, NULL, "s",
+                                          timer);
+        return e;
 }
 
 int verb_reload(int argc, char **argv, Cluster *c) {
