@@ -8,6 +8,7 @@
 #include "cluster.h"
 #include "datadir.h"
 #include "ecosystem.h"
+#include "manager-facts.h"
 #include "output.h"
 #include "pm2-map.h"
 #include "unitfs.h"
@@ -146,11 +147,13 @@ static void report_check(const Pm2App *app, const char *path) {
         _cleanup_(unit_set_done) UnitSet units = {};
         _cleanup_free_ char *msg = NULL;
         ConfigError error = {};
+        SandboxLimits limits;
 
+        manager_sandbox_limits(arg_scope, &limits);
         if (config_load_string(app->text, path, &list, &error) < 0) {
                 msg = config_error_format(&error);
                 config_error_done(&error);
-        } else if (render_app_units(&list.apps[0], arg_scope, &units, &msg) >= 0)
+        } else if (render_app_units(&list.apps[0], arg_scope, &limits, &units, &msg) >= 0)
                 return;
         log_warning("%s: 'clusterctl check' fails on it until this is fixed: %s", app->name, strna(msg));
 }

@@ -291,7 +291,7 @@ TEST(map_hostile_renders_safely) {
         _cleanup_free_ char *text = concat(app.text, "hardening = \"none\";\n", NULL);
         if (config_load_string(text, "/etc/clusterctl/web.conf", &l, &e) < 0)
                 FAIL("%s:%d: %s\n%s", e.file, e.line, e.message, text);
-        ASSERT_OK(render_app_units(&l.apps[0], SCOPE_SYSTEM, &set, &error));
+        ASSERT_OK(render_app_units(&l.apps[0], SCOPE_SYSTEM, NULL, &set, &error));
         const UnitFile *service = unit_set_find(&set, "web@.service");
         ASSERT_TRUE(service);
         ASSERT_HAS_LINE(service->text, "Environment=\"EVIL=x [Service] ExecStartPre=/bin/false %%i $USER\"");
@@ -343,7 +343,7 @@ TEST(config_node_compat_defaults) {
                                &l, &e) < 0)
                 FAIL("%s", e.message);
         ASSERT_STREQ(l.apps[0].kill_signal, "SIGINT");
-        ASSERT_OK(render_app_units(&l.apps[0], SCOPE_USER, &set, &error));
+        ASSERT_OK(render_app_units(&l.apps[0], SCOPE_USER, NULL, &set, &error));
         const char *text = unit_set_find(&set, "t@.service")->text;
         ASSERT_HAS_LINE(text, "Environment=CLUSTERCTL_PM2_READY=message");
         ASSERT_HAS_LINE(text, "Environment=CLUSTERCTL_PM2_SHUTDOWN=signal");
