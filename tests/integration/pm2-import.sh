@@ -173,7 +173,7 @@ rm -rf "$OUT"
 # --- shutdown_with_message: the stop signal arrives as the 'shutdown' message ------------------
 cat >"$PM2_APPDIR/message-app.js" <<'EOF'
 const http = require('http');
-const server = http.createServer((req, res) => res.end(`instance=${process.env.NODE_APP_INSTANCE}\n`));
+const server = http.createServer((req, res) => res.end(`instance=${process.env.NODE_APP_INSTANCE} pid=${process.pid}\n`));
 server.listen(3000, () => process.send('ready'));
 process.on('message', (msg) => {
   if (msg === 'shutdown') {
