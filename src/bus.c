@@ -92,11 +92,18 @@ int bus_connect(Scope scope, sd_bus **ret, char **ret_error) {
         return finish_connect(bus, scope == SCOPE_SYSTEM ? "system" : "user", ret, ret_error);
 }
 
-int bus_daemon_reload(sd_bus *bus, sd_bus_error *error) {
-        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+/* A reload re-runs the generators, which the manager allows 90 s; as systemctl daemon-reload
+ * does, give it twice that, so the generators get their time and the rest as much again. */
+#define RELOAD_TIMEOUT_USEC (180ULL * 1000000ULL)
 
-        /* Reload can take long on a busy manager; allow more than the default 25 s. */
-        return sd_bus_call_method(bus, SD_DEST, SD_PATH, SD_MANAGER, "Reload", error, &reply, "");
+int bus_daemon_reload(sd_bus *bus, sd_bus_error *error) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
+        int r;
+
+        r = sd_bus_message_new_method_call(bus, &m, SD_DEST, SD_PATH, SD_MANAGER, "Reload");
+        if (r < 0)
+                return r;
+        return sd_bus_call(bus, m, RELOAD_TIMEOUT_USEC, error, &reply);
 }
 
 void unit_info_done(UnitInfo *u) {

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# A slow or vanishing manager. A reply that arrives after clusterctl stopped waiting for a job
-# is dropped (not handled on memory already freed), and a connection that goes away ends the
-# wait at once with a clear error: clusterctl talks to the manager through
-# tests/lib/busproxy.py, which holds replies back or drops the connection on cue.
+# A slow or vanishing manager. A daemon-reload longer than the bus's default timeout is waited
+# for. A reply that arrives after clusterctl stopped waiting for a job is dropped (not handled on
+# memory already freed), and a connection that goes away ends the wait at once with a clear
+# error: there clusterctl talks to the manager through tests/lib/busproxy.py, which holds
+# replies back or drops the connection on cue.
 source "$(dirname "$0")/lib.sh"
 begin
 
@@ -30,6 +31,24 @@ stop_proxy() {
 
 # clusterctl through the proxy: its own runtime directory (lock, rollout state), no other bus.
 cc_proxied() { env XDG_RUNTIME_DIR="$fake" DBUS_SESSION_BUS_ADDRESS=unix:path=/nonexistent "$CLUSTERCTL" --user "$@"; }
+
+# --- a slow daemon-reload ------------------------------------------------------------------------
+# A generator makes every reload of the manager take 3 s; SYSTEMD_BUS_TIMEOUT shrinks sd-bus's
+# default call timeout (25 s) to 1 s, so a Reload() under the default would give up first.
+generators=/run/systemd/user-generators
+manager_exec() { "$(dirname "$0")/../lib/manager.sh" exec "$MANAGER_STATE" "$@"; }
+manager_exec sh -c "mkdir -p $generators && printf '#!/bin/sh\nsleep 3\n' >$generators/clusterctl-test-slow && chmod +x $generators/clusterctl-test-slow"
+at_exit "manager_exec rm -f $generators/clusterctl-test-slow; systemctl --user daemon-reload"
+conf=$(write_config slowreload 18263 'instances = 1;')
+begin_t=$(date +%s%N)
+expect_exit 0 "start waits for a daemon-reload longer than the bus's default timeout" \
+	env SYSTEMD_BUS_TIMEOUT=1 "$CLUSTERCTL" --user start "$conf"
+APPS_STARTED+=(slowreload)
+took_ms=$((($(date +%s%N) - begin_t) / 1000000))
+((took_ms >= 3000)) && pass "the reload took its 3 s (${took_ms} ms)" || fail "the generator slowed the reload" "${took_ms} ms"
+expect_eq "the instance runs" "$(unit_prop slowreload@0.service ActiveState)" active
+manager_exec rm -f "$generators/clusterctl-test-slow"
+systemctl --user daemon-reload
 
 # --- a reply after the deadline --------------------------------------------------------------
 # The manager restarts the instance at once, but the reply naming the job is held until the
