@@ -4,6 +4,7 @@
 #include "fileio.h"
 #include "lock.h"
 #include "output.h"
+#include "printable.h"
 #include "util.h"
 
 #define PROPERTIES_TIMEOUT_USEC (25ULL * 1000000ULL)
@@ -171,8 +172,13 @@ static void format_cpu(const Instance *in, char *buf, size_t size) {
 
 void format_instance_row(const Instance *in, char *buf, size_t size) {
         const UnitInfo *u = &in->info;
+        _cleanup_free_ char *status = printable_text(u->status_text); /* the app's STATUS= */
         char state[64], pid[16] = "-", uptime[32], restarts[16] = "-", mem[16] = "-", cpu[32], ready[16] = "-";
         double rs = ready_seconds(u);
+
+        for (char *p = status; p && *p; p++)
+                if (*p == '\t')
+                        *p = ' '; /* the columns stay in place */
 
         /* Why it is down, when it is: "failed/failed (exit-code, restart limit)". */
         bool show_result = u->result && !streq(u->result, "success") && !unit_is_active(u);
@@ -190,7 +196,7 @@ void format_instance_row(const Instance *in, char *buf, size_t size) {
         if (rs >= 0)
                 snprintf(ready, sizeof(ready), "%.2fs", rs);
         snprintf(buf, size, "%-8u %-22s %-26s %-8s %-9s %-8s %-8s %-8s %-7s %s", in->index, strna(u->name), state, pid,
-                 uptime, restarts, mem, cpu, ready, strna(u->status_text));
+                 uptime, restarts, mem, cpu, ready, strna(status));
 }
 
 const char *instance_table_header(void) {

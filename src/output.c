@@ -7,6 +7,7 @@
 
 #include "bus.h"
 #include "journal.h"
+#include "printable.h"
 
 #define REPORT_LOG_LINES 10
 
@@ -77,20 +78,8 @@ void log_info(const char *fmt, ...) {
 }
 
 void json_print_string(FILE *f, const char *s) {
-        fputc('"', f);
-        for (const unsigned char *p = (const unsigned char *) strempty(s); *p; p++) {
-                if (*p == '"' || *p == '\\')
-                        fprintf(f, "\\%c", *p);
-                else if (*p == '\n')
-                        fputs("\\n", f);
-                else if (*p == '\t')
-                        fputs("\\t", f);
-                else if (*p < 0x20 || *p == 0x7f)
-                        fprintf(f, "\\u%04x", *p);
-                else
-                        fputc(*p, f);
-        }
-        fputc('"', f);
+        _cleanup_free_ char *quoted = json_string(s);
+        fputs(quoted ? quoted : "null", f);
 }
 
 void json_event(const char *event, const char *unit, const char *fmt, ...) {
@@ -196,9 +185,10 @@ size_t report_job_failures(Cluster *c, const JobWaiter *w, uint64_t since_realti
                 const UnitInfo *u = infos ? &infos[k] : NULL;
                 k++;
 
-                if (j->state == JOB_CALL_FAILED)
-                        log_error("%s: the manager refused %s: %s", j->unit, j->method, strna(j->error));
-                else if (j->state != JOB_FINISHED)
+                if (j->state == JOB_CALL_FAILED) {
+                        _cleanup_free_ char *error = printable_text(j->error);
+                        log_error("%s: the manager refused %s: %s", j->unit, j->method, strna(error));
+                } else if (j->state != JOB_FINISHED)
                         log_error("%s: still not finished when clusterctl stopped waiting%s", j->unit,
                                   timed_out ? " (deadline passed)" : "");
                 else {
@@ -217,8 +207,10 @@ size_t report_job_failures(Cluster *c, const JobWaiter *w, uint64_t since_realti
                 if (journal_last_lines(c->scope, j->unit, since_realtime_usec, REPORT_LOG_LINES, 500000, &lines, &n) >= 0) {
                         if (n > 0)
                                 log_info("    last log lines:");
-                        for (size_t l = 0; l < n; l++)
-                                log_info("    %s | %s", j->unit, lines[l].message);
+                        for (size_t l = 0; l < n; l++) {
+                                _cleanup_free_ char *text = printable_text(lines[l].message);
+                                log_info("    %s | %s", j->unit, strna(text));
+                        }
                         journal_lines_free(lines, n);
                 }
         }

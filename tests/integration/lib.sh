@@ -64,6 +64,21 @@ begin() {
 	log "$TEST_NAME: manager $MANAGER_PID, units in $UNIT_DIR"
 }
 
+# A terminal for clusterctl's live views: a tmux server of this script's own, gone at its end.
+TMUX_SOCKET="clusterctl-test-$$"
+tm() { tmux -L "$TMUX_SOCKET" "$@"; }
+
+# in_terminal SESSION ARGS...: `clusterctl --user ARGS` in a new 200x50 tmux session, which
+# stays open after it exits.
+in_terminal() {
+	local session=$1
+	shift
+	command -v tmux >/dev/null || bail_out "tmux is installed" "tests/deps.sh installs it"
+	[[ " ${EXIT_HOOKS[*]} " == *" tm kill-server "* ]] || at_exit "tm kill-server 2>/dev/null"
+	tm new-session -d -s "$session" -x 200 -y 50 \
+		"env XDG_RUNTIME_DIR=$XDG_RUNTIME_DIR XDG_CONFIG_HOME=$XDG_CONFIG_HOME $CLUSTERCTL --user $*; sleep 60"
+}
+
 # systemctl --user show -p PROP --value UNIT
 unit_prop() { systemctl --user show -p "$2" --value "$1"; }
 
