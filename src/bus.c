@@ -113,6 +113,7 @@ void unit_info_done(UnitInfo *u) {
         free(u->sub_state);
         free(u->result);
         free(u->status_text);
+        free(u->user);
         *u = (UnitInfo) {};
 }
 
@@ -149,6 +150,10 @@ static int parse_properties(sd_bus_message *m, UnitInfo *u) {
                         r = read_string_variant(m, &u->status_text);
                 else if (streq(name, "MainPID"))
                         r = sd_bus_message_read(m, "v", "u", &u->main_pid);
+                else if (streq(name, "ExecMainPID"))
+                        r = sd_bus_message_read(m, "v", "u", &u->exec_main_pid);
+                else if (streq(name, "User"))
+                        r = read_string_variant(m, &u->user);
                 else if (streq(name, "NRestarts")) {
                         r = sd_bus_message_read(m, "v", "u", &u->n_restarts);
                         u->has_n_restarts = r >= 0;

@@ -29,6 +29,8 @@ typedef struct UnitInfo {
         uint8_t invocation_id[16];
         bool has_invocation_id;
         uint32_t main_pid;
+        uint32_t exec_main_pid; /* the last main process, also after it exited */
+        char *user;             /* User=; empty: root (system manager) or the manager's user */
         uint32_t n_restarts;
         bool has_n_restarts;
         uint64_t active_enter_usec; /* realtime */

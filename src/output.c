@@ -1,6 +1,7 @@
 /* Printing helpers and the failed-instance report. */
 #include "output.h"
 
+#include <pwd.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <sys/wait.h>
@@ -151,6 +152,43 @@ const char *service_result_text(const char *result) {
         return NULL;
 }
 
+/* What tells the unit's own lines in the journal: its unit, its user, its last main process. */
+static UnitLogSource unit_log_source(Scope scope, const char *unit, const UnitInfo *u) {
+        UnitLogSource s = { .scope = scope, .unit = unit, .uid = scope == SCOPE_SYSTEM ? 0 : getuid() };
+
+        if (!u)
+                return s;
+        if (scope == SCOPE_SYSTEM && u->user && *u->user) {
+                struct passwd *pw = getpwnam(u->user);
+                unsigned uid;
+                if (pw)
+                        s.uid = pw->pw_uid;
+                else if (safe_atou(u->user, &uid) >= 0)
+                        s.uid = uid; /* User= takes a numeric ID too */
+                else
+                        return s; /* without its uid, the lines its unit field names only */
+        }
+        s.main_pid = u->exec_main_pid;
+        return s;
+}
+
+/* The unit's last lines, as inert text (printable_text). */
+static void report_last_lines(Scope scope, const char *unit, const UnitInfo *u, uint64_t since_realtime_usec) {
+        UnitLogSource source = unit_log_source(scope, unit, u);
+        JournalLine *lines = NULL;
+        size_t n = 0;
+
+        if (journal_last_lines(&source, since_realtime_usec, REPORT_LOG_LINES, 500000, &lines, &n) < 0)
+                return;
+        if (n > 0)
+                log_info("    last log lines:");
+        for (size_t l = 0; l < n; l++) {
+                _cleanup_free_ char *text = printable_text(lines[l].message);
+                log_info("    %s | %s", unit, strna(text));
+        }
+        journal_lines_free(lines, n);
+}
+
 static void describe_exit(const UnitInfo *u, char *buf, size_t size) {
         buf[0] = 0;
         if (u->exec_main_code == CLD_EXITED && u->exec_main_status != 0)
@@ -202,17 +240,7 @@ size_t report_job_failures(Cluster *c, const JobWaiter *w, uint64_t since_realti
                         log_info("    now: %s (%s)%s", u->active_state, strna(u->sub_state),
                                  streq_ptr(u->sub_state, "auto-restart") ? ", the manager will try again" : "");
 
-                JournalLine *lines = NULL;
-                size_t n = 0;
-                if (journal_last_lines(c->scope, j->unit, since_realtime_usec, REPORT_LOG_LINES, 500000, &lines, &n) >= 0) {
-                        if (n > 0)
-                                log_info("    last log lines:");
-                        for (size_t l = 0; l < n; l++) {
-                                _cleanup_free_ char *text = printable_text(lines[l].message);
-                                log_info("    %s | %s", j->unit, strna(text));
-                        }
-                        journal_lines_free(lines, n);
-                }
+                report_last_lines(c->scope, j->unit, u, since_realtime_usec);
         }
         for (size_t i = 0; infos && i < n_failed; i++)
                 unit_info_done(&infos[i]);
