@@ -64,9 +64,14 @@ static char *entry_field(sd_journal *j, const char *field) {
         return strndup((const char *) data + fl + 1, len - fl - 1);
 }
 
+/* PRIORITY= is the sender's: a syslog level 0-7, or info (6) when it is anything else. */
 static int entry_priority(sd_journal *j) {
         _cleanup_free_ char *s = entry_field(j, "PRIORITY");
-        return s ? atoi(s) : 6;
+        int p;
+
+        if (!s || safe_atoi(s, &p) < 0 || p < 0 || p > 7)
+                return 6;
+        return p;
 }
 
 static int read_tail(sd_journal *j, uint64_t since_usec, unsigned max, JournalLine **ret, size_t *ret_n) {
@@ -125,8 +130,10 @@ int journal_last_lines(const UnitLogSource *source, uint64_t since_usec, unsigne
                 if (r < 0)
                         break;
                 /* The app's last words travel through a stream to journald and may arrive after
-                 * the manager reported the failure: give them a moment. */
-                if (n > 0 || now_usec() >= deadline || sd_journal_wait(j, deadline - now_usec()) < 0) {
+                 * the manager reported the failure: give them a moment. One reading of the
+                 * clock, so the time left cannot wrap around below zero. */
+                uint64_t now = now_usec();
+                if (n > 0 || now >= deadline || sd_journal_wait(j, deadline - now) < 0) {
                         *ret = lines;
                         *ret_n = n;
                         break;

@@ -2,6 +2,7 @@
 # What an app writes reaches the user as inert text: terminal escape sequences in its log lines
 # and in its sd_notify STATUS= are shown escaped (\e[2J), never obeyed — by logs (plain, --raw,
 # on a terminal), status, top and the failure report — and --json escapes them as JSON does.
+# A PRIORITY= that is no syslog level reads as info.
 source "$(dirname "$0")/lib.sh"
 begin
 
@@ -14,14 +15,16 @@ no_control_bytes() { # DESCRIPTION FILE
 	fi
 }
 
-conf=$(write_config hostile 18271 'instances = 1;' 'env = { TESTAPP_FLAGS = "--hostile-output"; };')
+# Unsandboxed: its PRIORITY= entry goes to journald's native socket, which the test manager's
+# sandboxed units do not see (/run is no mount of its own there).
+conf=$(write_config hostile 18271 'instances = 1;' 'hardening = "none";' 'env = { TESTAPP_FLAGS = "--hostile-output"; };')
 expect_exit 0 "start an app that writes escape sequences" start_app hostile "$conf"
 for _ in $(seq 50); do
 	cc logs hostile -n 100 | grep -q 'hostile priority' && break
 	sleep 0.1
 done
-
 expect_exit 0 "logs" cc logs hostile -n 100
+expect_contains "the app's journal entry is there" "$WORK/stdout" "hostile priority"
 no_control_bytes "logs prints no control byte" "$WORK/stdout"
 expect_contains "the title sequence shows as text" "$WORK/stdout" 'hostile \e]0;HOSTILE-TITLE\a\e[2J\e[H\rHOSTILE-OVERWRITE \e[31mHOSTILE-RED'
 expect_exit 0 "logs --raw" cc logs hostile --raw -n 100
@@ -34,6 +37,11 @@ import json, sys
 entries = [json.loads(l) for l in open(sys.argv[1])]
 line = [e for e in entries if e["message"].startswith("hostile \x1b]0;")]
 assert line and line[0]["message"].endswith("\x1b[31mHOSTILE-RED"), entries
+PY
+python3 - "$WORK/stdout" <<'PY' && pass "PRIORITY=99999999999999999999 reads as info (6)" || fail "priority" "$(cat -v "$WORK/stdout")"
+import json, sys
+prio = [e["priority"] for e in map(json.loads, open(sys.argv[1])) if e["message"] == "hostile priority"]
+assert prio == [6], prio
 PY
 
 expect_exit 0 "status" cc status hostile
