@@ -212,7 +212,13 @@ size_t report_job_failures(Cluster *c, const JobWaiter *w, uint64_t since_realti
         n_failed = strv_length(failed);
         if (n_failed == 0)
                 return 0;
-        if (bus_get_unit_infos(c->bus, failed, &infos, now_usec() + 10 * 1000000ULL) < 0)
+        /* What the report says: state, result and exit, and who its last lines may come from. */
+        if (bus_get_unit_infos(c->bus, failed,
+                               UNIT_PROPERTIES_STATE | UNIT_PROPERTY_BIT(SERVICE_RESULT) |
+                                       UNIT_PROPERTY_BIT(SERVICE_EXEC_MAIN_CODE) |
+                                       UNIT_PROPERTY_BIT(SERVICE_EXEC_MAIN_STATUS) |
+                                       UNIT_PROPERTY_BIT(SERVICE_EXEC_MAIN_PID) | UNIT_PROPERTY_BIT(SERVICE_USER),
+                               &infos, now_usec() + 10 * 1000000ULL) < 0)
                 infos = NULL;
 
         for (size_t i = 0, k = 0; i < job_waiter_count(w); i++) {
@@ -242,8 +248,6 @@ size_t report_job_failures(Cluster *c, const JobWaiter *w, uint64_t since_realti
 
                 report_last_lines(c->scope, j->unit, u, since_realtime_usec);
         }
-        for (size_t i = 0; infos && i < n_failed; i++)
-                unit_info_done(&infos[i]);
-        free(infos);
+        unit_infos_free(infos, n_failed);
         return n_failed;
 }
