@@ -6,15 +6,6 @@
 source "$(dirname "$0")/lib.sh"
 begin
 
-# No byte a terminal acts on: ESC, BEL, CR (nor any other control character but tab and newline).
-no_control_bytes() { # DESCRIPTION FILE
-	if LC_ALL=C grep -q $'[\x01-\x08\x0b-\x1f\x7f]' "$2"; then
-		fail "$1" "control bytes in:" "$(cat -v "$2")"
-	else
-		pass "$1"
-	fi
-}
-
 # Unsandboxed: its PRIORITY= entry goes to journald's native socket, which the test manager's
 # sandboxed units do not see (/run is no mount of its own there).
 conf=$(write_config hostile 18271 'instances = 1;' 'hardening = "none";' 'env = { TESTAPP_FLAGS = "--hostile-output"; };')
@@ -25,13 +16,13 @@ for _ in $(seq 50); do
 done
 expect_exit 0 "logs" cc logs hostile -n 100
 expect_contains "the app's journal entry is there" "$WORK/stdout" "hostile priority"
-no_control_bytes "logs prints no control byte" "$WORK/stdout"
+expect_no_control_bytes "logs prints no control byte" "$WORK/stdout"
 expect_contains "the title sequence shows as text" "$WORK/stdout" 'hostile \e]0;HOSTILE-TITLE\a\e[2J\e[H\rHOSTILE-OVERWRITE \e[31mHOSTILE-RED'
 expect_exit 0 "logs --raw" cc logs hostile --raw -n 100
-no_control_bytes "logs --raw prints no control byte" "$WORK/stdout"
+expect_no_control_bytes "logs --raw prints no control byte" "$WORK/stdout"
 
 expect_exit 0 "logs --json" cc logs hostile --json -n 100
-no_control_bytes "logs --json prints no control byte" "$WORK/stdout"
+expect_no_control_bytes "logs --json prints no control byte" "$WORK/stdout"
 python3 - "$WORK/stdout" <<'PY' && pass "--json keeps the line exactly" || fail "--json line" "$(cat -v "$WORK/stdout")"
 import json, sys
 entries = [json.loads(l) for l in open(sys.argv[1])]
@@ -45,10 +36,10 @@ assert prio == [6], prio
 PY
 
 expect_exit 0 "status" cc status hostile
-no_control_bytes "status prints no control byte" "$WORK/stdout"
+expect_no_control_bytes "status prints no control byte" "$WORK/stdout"
 expect_contains "the STATUS= text shows escaped" "$WORK/stdout" 'hostile \e]0;HOSTILE-TITLE\a\e[2J'
 expect_exit 0 "status --json" cc status hostile --json
-no_control_bytes "status --json prints no control byte" "$WORK/stdout"
+expect_no_control_bytes "status --json prints no control byte" "$WORK/stdout"
 python3 -c 'import json,sys; t = json.load(open(sys.argv[1]))["instances"][0]["status_text"]; sys.exit(t != "hostile \x1b]0;HOSTILE-TITLE\x07\x1b[2J")' \
 	"$WORK/stdout" && pass "--json keeps the STATUS= text exactly" || fail "--json status_text" "$(cat -v "$WORK/stdout")"
 
@@ -81,7 +72,7 @@ tm send-keys -t top q
 conf=$(write_config hostilefail 18272 'instances = 1;' 'restart = "no";' \
 	'env = { TESTAPP_FLAGS = "--hostile-output --fail-before-ready"; };')
 expect_exit 1 "start of a failing app that writes escape sequences fails" start_app hostilefail "$conf"
-no_control_bytes "the failure report prints no control byte" "$WORK/stderr"
+expect_no_control_bytes "the failure report prints no control byte" "$WORK/stderr"
 expect_contains "its last words show escaped" "$WORK/stderr" 'HOSTILE-OVERWRITE \e[31mHOSTILE-RED'
 
 finish

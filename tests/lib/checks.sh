@@ -71,6 +71,16 @@ expect_not_contains() { # DESCRIPTION FILE TEXT
 	if ! grep -qF -- "$3" "$2"; then pass "$1"; else fail "$1" "'$3' unexpectedly in:" "$(cat "$2")"; fi
 }
 
+# No byte a terminal acts on in FILE: ESC, BEL, CR, nor any other control character but tab
+# and newline (what clusterctl prints of an app's text is escaped).
+expect_no_control_bytes() { # DESCRIPTION FILE
+	if LC_ALL=C grep -q $'[\x01-\x08\x0b-\x1f\x7f]' "$2"; then
+		fail "$1" "control bytes in:" "$(cat -v "$2")"
+	else
+		pass "$1"
+	fi
+}
+
 # at_exit COMMAND: run COMMAND (a string for eval) when the script ends; the last registered
 # runs first.
 at_exit() { EXIT_HOOKS+=("$1"); }
