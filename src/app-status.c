@@ -4,6 +4,7 @@
 #include "fileio.h"
 #include "lock.h"
 #include "output.h"
+#include "printable.h"
 #include "util.h"
 
 #define PROPERTIES_TIMEOUT_USEC (25ULL * 1000000ULL)
@@ -34,8 +35,6 @@ static int compare_unsigned(const void *a, const void *b) {
         return x < y ? -1 : x > y;
 }
 
-/* Enabled instances plus any loaded ones (running but no longer enabled), with their properties
- * fetched in one round of asynchronous calls. */
 static uint64_t read_last_reload(Scope scope, const char *app) {
         _cleanup_free_ char *path = NULL;
         _cleanup_fclose_ FILE *f = NULL;
@@ -48,16 +47,41 @@ static uint64_t read_last_reload(Scope scope, const char *app) {
         return v;
 }
 
+/* What status and top show of an instance beyond its state, which the list of units brings. */
+#define STATUS_PROPERTIES                                                                                \
+        (UNIT_PROPERTY_BIT(SERVICE_RESULT) | UNIT_PROPERTY_BIT(SERVICE_STATUS_TEXT) |                    \
+         UNIT_PROPERTY_BIT(SERVICE_MAIN_PID) | UNIT_PROPERTY_BIT(SERVICE_N_RESTARTS) |                   \
+         UNIT_PROPERTY_BIT(UNIT_ACTIVE_ENTER) | UNIT_PROPERTY_BIT(SERVICE_EXEC_MAIN_START) |             \
+         UNIT_PROPERTY_BIT(SERVICE_MEMORY_CURRENT) | UNIT_PROPERTY_BIT(SERVICE_CPU_USAGE))
+
+static UnitInfo *find_info(UnitInfo *infos, size_t n, const char *name) {
+        for (size_t i = 0; i < n; i++)
+                if (streq_ptr(infos[i].name, name))
+                        return &infos[i];
+        return NULL;
+}
+
+/* An enabled instance the manager has not loaded: it keeps every unit that is not inactive. */
+static int not_loaded_info(const char *app, unsigned k, UnitInfo *ret) {
+        unit_info_init(ret);
+        if (unit_name_instance(app, k, ".service", &ret->name) < 0 || !(ret->active_state = strdup("inactive")) ||
+            !(ret->sub_state = strdup("dead")))
+                return -ENOMEM;
+        return 0;
+}
+
+/* Enabled instances plus any loaded ones (running but no longer enabled), with their properties
+ * fetched in one round of asynchronous calls. */
 int collect_status(Cluster *c, const char *app, AppStatus *ret) {
         _cleanup_(app_status_done) AppStatus s = {};
         _cleanup_free_ unsigned *enabled = NULL, *all = NULL;
-        _cleanup_strv_free_ char **loaded = NULL, **units = NULL;
         _cleanup_free_ char *shared_socket = NULL;
-        size_t n_enabled = 0, n_all = 0;
-        UnitInfo *infos = NULL;
+        _cleanup_free_ UnitInfo **fetch = NULL;
+        size_t n_enabled = 0, n_all = 0, n_loaded = 0, n_fetch = 0;
+        UnitInfo *loaded = NULL, *u;
         int r;
 
-        if (!(s.app = strdup(app)))
+        if (!(s.app = strdup(app)) || asprintf_safe(&shared_socket, "%s.socket", app) < 0)
                 return -ENOMEM;
         r = cluster_enabled(c, app, &enabled, &n_enabled);
         if (r < 0)
@@ -65,60 +89,66 @@ int collect_status(Cluster *c, const char *app, AppStatus *ret) {
         for (size_t i = 0; i < n_enabled; i++)
                 if ((r = index_list_add(&all, &n_all, enabled[i])) < 0)
                         return r;
-        r = cluster_loaded_units(c, app, &loaded);
+        /* One call for every loaded unit of the app and its state. */
+        r = cluster_loaded_unit_infos(c, app, &loaded, &n_loaded);
         if (r < 0)
                 return r;
-        for (size_t i = 0; loaded && loaded[i]; i++) {
+        for (size_t i = 0; i < n_loaded && r >= 0; i++) {
                 unsigned k;
-                if (unit_name_parse_instance(loaded[i], strlen(loaded[i]), app, ".service", &k) >= 0 &&
-                    (r = index_list_add(&all, &n_all, k)) < 0)
-                        return r;
+                if (unit_name_parse_instance(loaded[i].name, strlen(loaded[i].name), app, ".service", &k) >= 0)
+                        r = index_list_add(&all, &n_all, k);
         }
         if (n_all > 1)
                 qsort(all, n_all, sizeof(unsigned), compare_unsigned);
 
-        units = instance_units(app, all, n_all, ".service");
-        if (!units)
-                return -ENOMEM;
-        /* The shared socket, if the app has one, is shown in the summary line. */
-        if (asprintf_safe(&shared_socket, "%s.socket", app) < 0)
-                return -ENOMEM;
-        bool has_shared_socket = strv_contains(loaded, shared_socket);
-        if (has_shared_socket && strv_extend(&units, shared_socket) < 0)
-                return -ENOMEM;
-
-        r = bus_get_unit_infos(c->bus, units, &infos, now_usec() + PROPERTIES_TIMEOUT_USEC);
-        if (r < 0)
-                return r;
         s.instances = calloc(n_all ? n_all : 1, sizeof(Instance));
-        if (!s.instances) {
-                for (size_t i = 0; i < strv_length(units); i++)
-                        unit_info_done(&infos[i]);
-                free(infos);
-                return -ENOMEM;
+        fetch = calloc(n_all ? n_all : 1, sizeof(UnitInfo *));
+        if (r < 0 || !s.instances || !fetch) {
+                unit_infos_free(loaded, n_loaded);
+                return r < 0 ? r : -ENOMEM;
         }
         for (size_t i = 0; i < n_all; i++) {
-                bool en = false;
+                _cleanup_free_ char *name = NULL;
+                Instance *in = &s.instances[i];
+                *in = (Instance) { .index = all[i], .cpu_percent = -1 };
+                unit_info_init(&in->info);
+                s.n++;
                 for (size_t e = 0; e < n_enabled; e++)
-                        en = en || enabled[e] == all[i];
-                s.instances[i] = (Instance) { .index = all[i], .enabled = en, .info = infos[i], .cpu_percent = -1 };
-                if (en)
-                        s.desired++;
-                if (en && unit_is_active(&infos[i]))
-                        s.active++;
+                        in->enabled = in->enabled || enabled[e] == all[i];
+                if (unit_name_instance(app, all[i], ".service", &name) < 0) {
+                        r = -ENOMEM;
+                        break;
+                }
+                if ((u = find_info(loaded, n_loaded, name))) {
+                        in->info = *u;
+                        unit_info_init(u);
+                        fetch[n_fetch++] = &in->info;
+                } else if ((r = not_loaded_info(app, all[i], &in->info)) < 0)
+                        break;
         }
-        s.n = n_all;
-        if (has_shared_socket) {
-                s.socket = infos[n_all];
+        /* The shared socket, if the app has one, is shown in the summary line. */
+        if (r >= 0 && (u = find_info(loaded, n_loaded, shared_socket))) {
+                s.socket = *u;
+                unit_info_init(u);
                 s.socket_unit = TAKE_PTR(shared_socket);
         }
-        free(infos);
+        unit_infos_free(loaded, n_loaded);
+        if (r < 0)
+                return r;
+
+        r = bus_get_unit_properties(c->bus, fetch, n_fetch, STATUS_PROPERTIES, now_usec() + PROPERTIES_TIMEOUT_USEC);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < s.n; i++)
+                if (s.instances[i].enabled) {
+                        s.desired++;
+                        s.active += unit_is_active(&s.instances[i].info);
+                }
         s.last_reload_usec = read_last_reload(c->scope, app);
         *ret = s;
         s = (AppStatus) {};
         return 0;
 }
-
 
 void status_cpu_between(AppStatus *now, const AppStatus *before, uint64_t elapsed_usec) {
         for (size_t i = 0; i < now->n; i++) {
@@ -136,10 +166,9 @@ void status_cpu_between(AppStatus *now, const AppStatus *before, uint64_t elapse
 }
 
 double ready_seconds(const UnitInfo *u) {
-        if (!unit_is_active(u) || u->exec_main_start_monotonic == 0 ||
-            u->active_enter_monotonic < u->exec_main_start_monotonic)
+        if (!unit_is_active(u) || u->exec_main_start_usec == 0 || u->active_enter_usec < u->exec_main_start_usec)
                 return -1;
-        return (double) (u->active_enter_monotonic - u->exec_main_start_monotonic) / 1e6;
+        return (double) (u->active_enter_usec - u->exec_main_start_usec) / 1e6;
 }
 
 void record_last_reload(Scope scope, const char *app) {
@@ -171,8 +200,13 @@ static void format_cpu(const Instance *in, char *buf, size_t size) {
 
 void format_instance_row(const Instance *in, char *buf, size_t size) {
         const UnitInfo *u = &in->info;
+        _cleanup_free_ char *status = printable_text(u->status_text); /* the app's STATUS= */
         char state[64], pid[16] = "-", uptime[32], restarts[16] = "-", mem[16] = "-", cpu[32], ready[16] = "-";
         double rs = ready_seconds(u);
+
+        for (char *p = status; p && *p; p++)
+                if (*p == '\t')
+                        *p = ' '; /* the columns stay in place */
 
         /* Why it is down, when it is: "failed/failed (exit-code, restart limit)". */
         bool show_result = u->result && !streq(u->result, "success") && !unit_is_active(u);
@@ -190,7 +224,7 @@ void format_instance_row(const Instance *in, char *buf, size_t size) {
         if (rs >= 0)
                 snprintf(ready, sizeof(ready), "%.2fs", rs);
         snprintf(buf, size, "%-8u %-22s %-26s %-8s %-9s %-8s %-8s %-8s %-7s %s", in->index, strna(u->name), state, pid,
-                 uptime, restarts, mem, cpu, ready, strna(u->status_text));
+                 uptime, restarts, mem, cpu, ready, strna(status));
 }
 
 const char *instance_table_header(void) {

@@ -24,7 +24,9 @@ void log_info(const char *fmt, ...) _printf_(1, 2);
 void log_set_events(bool on);
 bool log_events(void);
 
-/* Prints s as a JSON string literal, quotes included. */
+/* Prints s as a JSON string literal, quotes included (printable.h's json_string). Everything
+ * that came from an app or the journal goes out through this or printable_text(), in every
+ * output mode: a log line must not be able to move the cursor or retitle the terminal. */
 void json_print_string(FILE *f, const char *s);
 /* One event a line on stdout: {"event":EVENT[,"unit":UNIT][,FMT…]}, flushed. */
 void json_event(const char *event, const char *unit, const char *fmt, ...) _printf_(3, 4);
