@@ -11,10 +11,15 @@ expect_exit 0 "start" start_app frozen "$conf"
 # Hold the app's lock, so that delete --wait connects, then waits; freeze the manager, let delete
 # go on: its next call times out (after SYSTEMD_BUS_TIMEOUT, sd-bus's own setting).
 mkdir -p "$XDG_RUNTIME_DIR/clusterctl"
-exec 9>>"$XDG_RUNTIME_DIR/clusterctl/frozen.lock"
-flock 9
-# (Not inheriting fd 9: the lock is the open file's, and delete would wait for itself.)
-SYSTEMD_BUS_TIMEOUT=2 "$CLUSTERCTL" --user delete frozen --wait >"$WORK/stdout" 2>"$WORK/stderr" 9>&- &
+# The holder must stay alive: in a pid namespace (a booted machine) /proc/locks hides a lock whose
+# owner has exited, and the waiters queued behind it. -o: its child does not keep the file open.
+flock -o "$XDG_RUNTIME_DIR/clusterctl/frozen.lock" sleep 600 &
+holder=$!
+for _ in $(seq 200); do
+	grep -Eq -- "^[0-9]+: FLOCK +ADVISORY +WRITE +$holder " /proc/locks && break
+	sleep 0.05
+done
+SYSTEMD_BUS_TIMEOUT=2 "$CLUSTERCTL" --user delete frozen --wait >"$WORK/stdout" 2>"$WORK/stderr" &
 pid=$!
 for _ in $(seq 200); do
 	grep -Eq -- "-> FLOCK +ADVISORY +WRITE +$pid " /proc/locks && break
@@ -23,7 +28,8 @@ done
 grep -Eq -- "-> FLOCK +ADVISORY +WRITE +$pid " /proc/locks && pass "delete --wait waits for the lock" ||
 	fail "delete --wait waits for the lock" "$(cat /proc/locks)"
 kill -STOP "$MANAGER_PID"
-exec 9>&-
+pkill -P "$holder" sleep # the holder exits with its command, and lets go of the lock
+wait "$holder" 2>/dev/null || true
 rc=0
 wait "$pid" || rc=$?
 kill -CONT "$MANAGER_PID"
