@@ -11,7 +11,7 @@ begin
 [[ $(m readlink /proc/1/exe) == */systemd ]] && pass "systemd is PID 1 in the machine" ||
 	fail "systemd is PID 1 in the machine" "$(m readlink /proc/1/exe)"
 m test -f "$BUILD_DIR/CTestTestfile.cmake" && pass "the machine sees this build at $BUILD_DIR" ||
-	fail "the machine sees this build at $BUILD_DIR" "it must be on the host's root file system"
+	fail "the machine sees this build at $BUILD_DIR" "the checkout must be on the host's root file system, not under /tmp (the machine has its own /tmp)"
 
 # What the machine's own managers have, before and after.
 unit_files() { m systemctl list-unit-files --no-legend --plain | awk '{print $1}' | sort; }
