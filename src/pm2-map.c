@@ -223,6 +223,11 @@ static int map_instances(Mapper *m) {
                              m->cluster ? ", every instance accepts from the one socket of listen" : "");
 }
 
+/* libconfig names start with a letter; a unit's variable names are [A-Za-z0-9_]. */
+static bool config_can_hold_env(const char *name) {
+        return env_name_is_valid(name) && ((name[0] >= 'a' && name[0] <= 'z') || (name[0] >= 'A' && name[0] <= 'Z'));
+}
+
 /* The variables of env or env_NAME, over those already set. */
 static int merge_env(Mapper *m, const char *key, json_object *obj) {
         int r;
@@ -238,8 +243,7 @@ static int merge_env(Mapper *m, const char *key, json_object *obj) {
 
                 if (asprintf_safe(&label, "%s.%s", key, name) < 0)
                         return -ENOMEM;
-                /* libconfig names start with a letter; a unit's variable names are [A-Za-z0-9_]. */
-                if (!env_name_is_valid(name) || !((name[0] >= 'a' && name[0] <= 'z') || (name[0] >= 'A' && name[0] <= 'Z')))
+                if (!config_can_hold_env(name))
                         r = mapper_skip(m, label, v, "not a variable name a config can hold (letters, digits and _, "
                                               "starting with a letter)");
                 else if (!text)
@@ -462,6 +466,10 @@ static int map_vars(Mapper *m) {
                         return r;
                 if (!env_name_is_valid(s))
                         return mapper_fail(m, "%s: '%s' is not a variable name", keys[i], s);
+                /* The config holds the first instance's value in env, which it cannot under this name. */
+                if (i == 1 && !config_can_hold_env(s))
+                        return mapper_fail(m, "%s: '%s' cannot be a variable of a config's env (letters, digits and _, "
+                                              "starting with a letter)", keys[i], s);
                 if ((r = put_config_string(&m->out, keys[i], s, NULL)) < 0)
                         return r;
                 if (i == 1 && !mapper_env_get(m, s) && (r = mapper_env_set(m, s, "0")) < 0) /* PM2 counts from 0 */

@@ -253,6 +253,9 @@ TEST(map_hostile) {
                         "cron_restart"));
         CHECK(map_fails("{\"apps\":[{\"name\":\"web\",\"script\":\"s.js\",\"user\":\"root\\nx\"}]}", "user:"));
         CHECK(map_fails("{\"apps\":[{\"name\":\"web\",\"script\":\"s.js\",\"instances\":\"many\"}]}", "instances:"));
+        /* A config's env cannot hold "_PORT", where increment_var's first value must be. */
+        CHECK(map_fails("{\"apps\":[{\"name\":\"web\",\"script\":\"s.js\",\"increment_var\":\"_PORT\"}]}",
+                        "increment_var: '_PORT' cannot be a variable of a config's env"));
         CHECK(map_fails("{\"apps\":[{\"name\":\"web\"}]}", "has no script"));
         CHECK(map_fails("{\"apps\":[]}", "apps is empty"));
         CHECK(map_fails("{\"name\":\"web\"}", "not a PM2 ecosystem file"));
