@@ -59,3 +59,7 @@ int log_reader_process(LogReader *r);
  * way to the journal when none are found yet. */
 int journal_last_lines(Scope scope, const char *unit, uint64_t since_usec, unsigned max, uint64_t wait_usec,
                        JournalLine **ret, size_t *ret_n);
+
+/* How often, in this boot, the manager (pid manager_pid) killed each of an app's instances because
+ * its watchdog ran out: counts[K] for instance K < n_counts, added to. */
+int journal_watchdog_kills(Scope scope, const char *app, uint32_t manager_pid, unsigned *counts, size_t n_counts);
