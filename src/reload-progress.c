@@ -87,7 +87,8 @@ void reload_report_versions(Reload *r, size_t n_failed) {
                 log_info("    the units on disk are the new version: fix the config and reload again, or reload "
                          "with --on-failure rollback");
         if (r->style == PROGRESS_JSON)
-                json_event("summary", NULL, "\"new\":%zu,\"old\":%zu,\"failed\":%zu", moved_ok, old, n_failed);
+                json_event("summary", NULL, "\"new\":%zu,\"old\":%zu,\"failed\":%zu,\"spare_failed\":%s", moved_ok, old,
+                           n_failed, r->spare_failed && r->n_moved == 0 ? "true" : "false");
 }
 
 void reload_print_dry_run(Reload *r, const unsigned *pending, size_t n_pending) {
