@@ -58,6 +58,8 @@ int rollout_run(Cluster *c, const char *app, unsigned count, const unsigned *pen
                 const RolloutOptions *o, const RolloutProgress *p, RolloutResult *ret);
 
 /* The spares a rollout would use: `surge` (a count, or a percentage of count when percent is set),
- * when the instances share one socket; 0 otherwise — a spare would not take traffic from a socket
- * of its own, and one that binds its own port gains nothing. */
+ * when the instances share one socket; 0 otherwise. With one socket per instance (reuseport) a
+ * restarting instance's socket stays in the kernel's group, and the connections hashed to it wait
+ * for its new process whether or not a spare serves beside it; without a socket nothing routes
+ * connections to a spare. */
 unsigned rollout_spares(Cluster *c, const char *app, unsigned count, unsigned surge, unsigned surge_percent);
