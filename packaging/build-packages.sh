@@ -5,7 +5,8 @@
 #
 #   packaging/build-packages.sh [--deb-only|--rpm-only] [OUTDIR]    (default OUTDIR: build/packages)
 #
-# Needs (Debian): dpkg-dev debhelper rpm cmake pkg-config libsystemd-dev libconfig-dev libjson-c-dev systemd;
+# Needs (Debian): dpkg-dev debhelper rpm cmake pkg-config libsystemd-dev libconfig-dev libjson-c-dev
+# libyaml-dev systemd;
 # tests/deps.sh installs them. Prints the paths of the packages it wrote, one a line, last.
 set -euo pipefail
 

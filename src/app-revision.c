@@ -153,13 +153,15 @@ int app_revision_of_instances(Cluster *c, const char *app, const unsigned *indic
         if (!units)
                 return -ENOMEM;
         if ((e = revstore_loads(c->scope, app, &loads, &n_loads)) < 0 || (e = revstore_current_boot(boot)) < 0 ||
-            (e = bus_get_unit_infos(c->bus, units, &infos, now_usec() + FETCH_TIMEOUT_USEC)) < 0)
+            (e = bus_get_unit_infos(c->bus, units,
+                                    UNIT_PROPERTY_BIT(SERVICE_MAIN_PID) |
+                                            UNIT_PROPERTY_BIT(SERVICE_EXEC_MAIN_START_MONOTONIC),
+                                    &infos, now_usec() + FETCH_TIMEOUT_USEC)) < 0)
                 return e;
         for (size_t i = 0; i < n; i++) {
                 bool running = infos[i].main_pid > 0;
                 ret[i] = running ? revision_of_process(loads, n_loads, boot, infos[i].exec_main_start_monotonic) : 0;
-                unit_info_done(&infos[i]);
         }
-        free(infos);
+        unit_infos_free(infos, n);
         return 0;
 }

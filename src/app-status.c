@@ -5,6 +5,7 @@
 #include "journal.h"
 #include "lock.h"
 #include "output.h"
+#include "printable.h"
 #include "reload.h"
 #include "revstore.h"
 #include "util.h"
@@ -37,8 +38,6 @@ static int compare_unsigned(const void *a, const void *b) {
         return x < y ? -1 : x > y;
 }
 
-/* Enabled instances plus any loaded ones (running but no longer enabled), with their properties
- * fetched in one round of asynchronous calls. */
 static uint64_t read_last_reload(Scope scope, const char *app) {
         _cleanup_free_ char *path = NULL;
         _cleanup_fclose_ FILE *f = NULL;
@@ -93,16 +92,42 @@ static void read_watchdog_kills(Cluster *c, AppStatus *s) {
                         s->instances[i].watchdog_kills = counts[s->instances[i].index];
 }
 
+/* What status and top show of an instance beyond its state, which the list of units brings. */
+#define STATUS_PROPERTIES                                                                                \
+        (UNIT_PROPERTY_BIT(SERVICE_RESULT) | UNIT_PROPERTY_BIT(SERVICE_STATUS_TEXT) |                    \
+         UNIT_PROPERTY_BIT(SERVICE_MAIN_PID) | UNIT_PROPERTY_BIT(SERVICE_N_RESTARTS) |                   \
+         UNIT_PROPERTY_BIT(UNIT_ACTIVE_ENTER) | UNIT_PROPERTY_BIT(SERVICE_EXEC_MAIN_START) |             \
+         UNIT_PROPERTY_BIT(SERVICE_EXEC_MAIN_START_MONOTONIC) |                                          \
+         UNIT_PROPERTY_BIT(SERVICE_MEMORY_CURRENT) | UNIT_PROPERTY_BIT(SERVICE_CPU_USAGE))
+
+static UnitInfo *find_info(UnitInfo *infos, size_t n, const char *name) {
+        for (size_t i = 0; i < n; i++)
+                if (streq_ptr(infos[i].name, name))
+                        return &infos[i];
+        return NULL;
+}
+
+/* An enabled instance the manager has not loaded: it keeps every unit that is not inactive. */
+static int not_loaded_info(const char *app, unsigned k, UnitInfo *ret) {
+        unit_info_init(ret);
+        if (unit_name_instance(app, k, ".service", &ret->name) < 0 || !(ret->active_state = strdup("inactive")) ||
+            !(ret->sub_state = strdup("dead")))
+                return -ENOMEM;
+        return 0;
+}
+
+/* Enabled instances plus any loaded ones (running but no longer enabled), with their properties
+ * fetched in one round of asynchronous calls. */
 int collect_status(Cluster *c, const char *app, AppStatus *ret) {
         _cleanup_(app_status_done) AppStatus s = {};
         _cleanup_free_ unsigned *enabled = NULL, *all = NULL;
-        _cleanup_strv_free_ char **loaded = NULL, **units = NULL;
         _cleanup_free_ char *shared_socket = NULL;
-        size_t n_enabled = 0, n_all = 0;
-        UnitInfo *infos = NULL;
+        _cleanup_free_ UnitInfo **fetch = NULL;
+        size_t n_enabled = 0, n_all = 0, n_loaded = 0, n_fetch = 0;
+        UnitInfo *loaded = NULL, *u;
         int r;
 
-        if (!(s.app = strdup(app)))
+        if (!(s.app = strdup(app)) || asprintf_safe(&shared_socket, "%s.socket", app) < 0)
                 return -ENOMEM;
         r = cluster_enabled(c, app, &enabled, &n_enabled);
         if (r < 0)
@@ -110,54 +135,61 @@ int collect_status(Cluster *c, const char *app, AppStatus *ret) {
         for (size_t i = 0; i < n_enabled; i++)
                 if ((r = index_list_add(&all, &n_all, enabled[i])) < 0)
                         return r;
-        r = cluster_loaded_units(c, app, &loaded);
+        /* One call for every loaded unit of the app and its state. */
+        r = cluster_loaded_unit_infos(c, app, &loaded, &n_loaded);
         if (r < 0)
                 return r;
-        for (size_t i = 0; loaded && loaded[i]; i++) {
+        for (size_t i = 0; i < n_loaded && r >= 0; i++) {
                 unsigned k;
-                if (unit_name_parse_instance(loaded[i], strlen(loaded[i]), app, ".service", &k) >= 0 &&
-                    (r = index_list_add(&all, &n_all, k)) < 0)
-                        return r;
+                if (unit_name_parse_instance(loaded[i].name, strlen(loaded[i].name), app, ".service", &k) >= 0)
+                        r = index_list_add(&all, &n_all, k);
         }
         if (n_all > 1)
                 qsort(all, n_all, sizeof(unsigned), compare_unsigned);
 
-        units = instance_units(app, all, n_all, ".service");
-        if (!units)
-                return -ENOMEM;
-        /* The shared socket, if the app has one, is shown in the summary line. */
-        if (asprintf_safe(&shared_socket, "%s.socket", app) < 0)
-                return -ENOMEM;
-        bool has_shared_socket = strv_contains(loaded, shared_socket);
-        if (has_shared_socket && strv_extend(&units, shared_socket) < 0)
-                return -ENOMEM;
-
-        r = bus_get_unit_infos(c->bus, units, &infos, now_usec() + PROPERTIES_TIMEOUT_USEC);
-        if (r < 0)
-                return r;
         s.instances = calloc(n_all ? n_all : 1, sizeof(Instance));
-        if (!s.instances) {
-                for (size_t i = 0; i < strv_length(units); i++)
-                        unit_info_done(&infos[i]);
-                free(infos);
-                return -ENOMEM;
+        fetch = calloc(n_all ? n_all : 1, sizeof(UnitInfo *));
+        if (r < 0 || !s.instances || !fetch) {
+                unit_infos_free(loaded, n_loaded);
+                return r < 0 ? r : -ENOMEM;
         }
         for (size_t i = 0; i < n_all; i++) {
-                bool en = false;
+                _cleanup_free_ char *name = NULL;
+                Instance *in = &s.instances[i];
+                *in = (Instance) { .index = all[i], .cpu_percent = -1 };
+                unit_info_init(&in->info);
+                s.n++;
                 for (size_t e = 0; e < n_enabled; e++)
-                        en = en || enabled[e] == all[i];
-                s.instances[i] = (Instance) { .index = all[i], .enabled = en, .info = infos[i], .cpu_percent = -1 };
-                if (en)
-                        s.desired++;
-                if (en && unit_is_active(&infos[i]))
-                        s.active++;
+                        in->enabled = in->enabled || enabled[e] == all[i];
+                if (unit_name_instance(app, all[i], ".service", &name) < 0) {
+                        r = -ENOMEM;
+                        break;
+                }
+                if ((u = find_info(loaded, n_loaded, name))) {
+                        in->info = *u;
+                        unit_info_init(u);
+                        fetch[n_fetch++] = &in->info;
+                } else if ((r = not_loaded_info(app, all[i], &in->info)) < 0)
+                        break;
         }
-        s.n = n_all;
-        if (has_shared_socket) {
-                s.socket = infos[n_all];
+        /* The shared socket, if the app has one, is shown in the summary line. */
+        if (r >= 0 && (u = find_info(loaded, n_loaded, shared_socket))) {
+                s.socket = *u;
+                unit_info_init(u);
                 s.socket_unit = TAKE_PTR(shared_socket);
         }
-        free(infos);
+        unit_infos_free(loaded, n_loaded);
+        if (r < 0)
+                return r;
+
+        r = bus_get_unit_properties(c->bus, fetch, n_fetch, STATUS_PROPERTIES, now_usec() + PROPERTIES_TIMEOUT_USEC);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < s.n; i++)
+                if (s.instances[i].enabled) {
+                        s.desired++;
+                        s.active += unit_is_active(&s.instances[i].info);
+                }
         s.last_reload_usec = read_last_reload(c->scope, app);
         read_revisions(c->scope, &s);
         read_watchdog_kills(c, &s);
@@ -165,7 +197,6 @@ int collect_status(Cluster *c, const char *app, AppStatus *ret) {
         s = (AppStatus) {};
         return 0;
 }
-
 
 void status_cpu_between(AppStatus *now, const AppStatus *before, uint64_t elapsed_usec) {
         for (size_t i = 0; i < now->n; i++) {
@@ -183,10 +214,9 @@ void status_cpu_between(AppStatus *now, const AppStatus *before, uint64_t elapse
 }
 
 double ready_seconds(const UnitInfo *u) {
-        if (!unit_is_active(u) || u->exec_main_start_monotonic == 0 ||
-            u->active_enter_monotonic < u->exec_main_start_monotonic)
+        if (!unit_is_active(u) || u->exec_main_start_usec == 0 || u->active_enter_usec < u->exec_main_start_usec)
                 return -1;
-        return (double) (u->active_enter_monotonic - u->exec_main_start_monotonic) / 1e6;
+        return (double) (u->active_enter_usec - u->exec_main_start_usec) / 1e6;
 }
 
 void record_last_reload(Scope scope, const char *app) {
@@ -336,10 +366,14 @@ static int add_instance_row(Table *t, const Instance *in, const char *host) {
         char index[16], rev[16] = "-", pid[16] = "-", uptime[32], restarts[48] = "-", mem[16] = "-", cpu[32],
                 ready[16] = "-";
         _cleanup_free_ char *state = format_state(in);
+        _cleanup_free_ char *status = printable_text(u->status_text); /* the app's STATUS= */
         double rs = ready_seconds(u);
 
-        if (!state)
+        if (!state || !status)
                 return -ENOMEM;
+        for (char *p = status; p && *p; p++)
+                if (*p == '\t')
+                        *p = ' '; /* the columns stay in place */
         snprintf(index, sizeof(index), "%u", in->index);
         if (in->revision)
                 snprintf(rev, sizeof(rev), "%u", in->revision);
@@ -357,7 +391,7 @@ static int add_instance_row(Table *t, const Instance *in, const char *host) {
                 snprintf(ready, sizeof(ready), "%.2fs", rs);
         const char *cells[_COL_MAX + 1] = {
                 host,           index,           u->name,    state,  pid,   rev, uptime,
-                restarts,       mem,             cpu,        ready,  u->status_text,
+                restarts,       mem,             cpu,        ready,  status,
         };
         return table_add_row(t, host ? cells : cells + 1);
 }

@@ -1,7 +1,9 @@
 /* Connecting to the service manager and reading unit properties. */
 #include "bus.h"
 
+#include <assert.h>
 #include <poll.h>
+#include <stddef.h>
 #include <sys/stat.h>
 
 #include "dirs.h"
@@ -92,11 +94,61 @@ int bus_connect(Scope scope, sd_bus **ret, char **ret_error) {
         return finish_connect(bus, scope == SCOPE_SYSTEM ? "system" : "user", ret, ret_error);
 }
 
-int bus_daemon_reload(sd_bus *bus, sd_bus_error *error) {
-        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+/* A reload re-runs the generators, which the manager allows 90 s; as systemctl daemon-reload
+ * does, give it twice that, so the generators get their time and the rest as much again. */
+#define RELOAD_TIMEOUT_USEC (180ULL * 1000000ULL)
 
-        /* Reload can take long on a busy manager; allow more than the default 25 s. */
-        return sd_bus_call_method(bus, SD_DEST, SD_PATH, SD_MANAGER, "Reload", error, &reply, "");
+int bus_daemon_reload(sd_bus *bus, sd_bus_error *error) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
+        int r;
+
+        r = sd_bus_message_new_method_call(bus, &m, SD_DEST, SD_PATH, SD_MANAGER, "Reload");
+        if (r < 0)
+                return r;
+        return sd_bus_call(bus, m, RELOAD_TIMEOUT_USEC, error, &reply);
+}
+
+#define IFACE_UNIT "org.freedesktop.systemd1.Unit"
+#define IFACE_SERVICE "org.freedesktop.systemd1.Service"
+
+/* Where each property comes from and goes: its interface, its D-Bus type ('y' stands for the
+ * 16-byte "ay" of an ID) and its field, with the field that says it is known, if any. */
+static const struct {
+        const char *name;
+        const char *interface;
+        char type;
+        size_t offset;
+        ssize_t known_offset; /* -1: none */
+} unit_properties[_UNIT_PROPERTY_MAX] = {
+        [UNIT_LOAD_STATE] = { "LoadState", IFACE_UNIT, 's', offsetof(UnitInfo, load_state), -1 },
+        [UNIT_ACTIVE_STATE] = { "ActiveState", IFACE_UNIT, 's', offsetof(UnitInfo, active_state), -1 },
+        [UNIT_SUB_STATE] = { "SubState", IFACE_UNIT, 's', offsetof(UnitInfo, sub_state), -1 },
+        [UNIT_INVOCATION_ID] = { "InvocationID", IFACE_UNIT, 'y', offsetof(UnitInfo, invocation_id),
+                                 offsetof(UnitInfo, has_invocation_id) },
+        [UNIT_ACTIVE_ENTER] = { "ActiveEnterTimestamp", IFACE_UNIT, 't', offsetof(UnitInfo, active_enter_usec), -1 },
+        [UNIT_ACTIVE_ENTER_MONOTONIC] = { "ActiveEnterTimestampMonotonic", IFACE_UNIT, 't',
+                                          offsetof(UnitInfo, active_enter_monotonic), -1 },
+        [SERVICE_RESULT] = { "Result", IFACE_SERVICE, 's', offsetof(UnitInfo, result), -1 },
+        [SERVICE_STATUS_TEXT] = { "StatusText", IFACE_SERVICE, 's', offsetof(UnitInfo, status_text), -1 },
+        [SERVICE_MAIN_PID] = { "MainPID", IFACE_SERVICE, 'u', offsetof(UnitInfo, main_pid), -1 },
+        [SERVICE_EXEC_MAIN_PID] = { "ExecMainPID", IFACE_SERVICE, 'u', offsetof(UnitInfo, exec_main_pid), -1 },
+        [SERVICE_USER] = { "User", IFACE_SERVICE, 's', offsetof(UnitInfo, user), -1 },
+        [SERVICE_N_RESTARTS] = { "NRestarts", IFACE_SERVICE, 'u', offsetof(UnitInfo, n_restarts),
+                                 offsetof(UnitInfo, has_n_restarts) },
+        [SERVICE_EXEC_MAIN_START] = { "ExecMainStartTimestamp", IFACE_SERVICE, 't',
+                                      offsetof(UnitInfo, exec_main_start_usec), -1 },
+        [SERVICE_EXEC_MAIN_START_MONOTONIC] = { "ExecMainStartTimestampMonotonic", IFACE_SERVICE, 't',
+                                                offsetof(UnitInfo, exec_main_start_monotonic), -1 },
+        [SERVICE_MEMORY_CURRENT] = { "MemoryCurrent", IFACE_SERVICE, 't', offsetof(UnitInfo, memory_current), -1 },
+        [SERVICE_CPU_USAGE] = { "CPUUsageNSec", IFACE_SERVICE, 't', offsetof(UnitInfo, cpu_usage_nsec), -1 },
+        [SERVICE_EXEC_MAIN_CODE] = { "ExecMainCode", IFACE_SERVICE, 'i', offsetof(UnitInfo, exec_main_code), -1 },
+        [SERVICE_EXEC_MAIN_STATUS] = { "ExecMainStatus", IFACE_SERVICE, 'i', offsetof(UnitInfo, exec_main_status), -1 },
+        [SERVICE_TIMEOUT_START] = { "TimeoutStartUSec", IFACE_SERVICE, 't', offsetof(UnitInfo, timeout_start_usec), -1 },
+        [SERVICE_TIMEOUT_STOP] = { "TimeoutStopUSec", IFACE_SERVICE, 't', offsetof(UnitInfo, timeout_stop_usec), -1 },
+};
+
+void unit_info_init(UnitInfo *u) {
+        *u = (UnitInfo) { .memory_current = UINT64_MAX, .cpu_usage_nsec = UINT64_MAX };
 }
 
 int bus_units_load_timestamp(sd_bus *bus, uint64_t *ret_monotonic, uint64_t *ret_realtime) {
@@ -125,105 +177,76 @@ void unit_info_done(UnitInfo *u) {
         free(u->sub_state);
         free(u->result);
         free(u->status_text);
-        *u = (UnitInfo) {};
+        free(u->user);
+        unit_info_init(u);
 }
 
-static int read_string_variant(sd_bus_message *m, char **field) {
+void unit_infos_free(UnitInfo *infos, size_t n) {
+        for (size_t i = 0; infos && i < n; i++)
+                unit_info_done(&infos[i]);
+        free(infos);
+}
+
+/* Reads the variant of a Get reply into the property's field. */
+static int read_property(sd_bus_message *m, UnitProperty p, UnitInfo *u) {
+        void *field = (char *) u + unit_properties[p].offset;
+        const void *id;
         const char *s;
-        int r = sd_bus_message_read(m, "v", "s", &s);
-        if (r < 0)
-                return r;
-        free(*field);
-        return (*field = strdup(s)) ? 0 : -ENOMEM;
-}
-
-/* Reads the a{sv} of Properties.GetAll, keeping what UnitInfo holds. */
-static int parse_properties(sd_bus_message *m, UnitInfo *u) {
+        size_t n;
         int r;
 
-        r = sd_bus_message_enter_container(m, 'a', "{sv}");
-        if (r < 0)
-                return r;
-        while ((r = sd_bus_message_enter_container(m, 'e', "sv")) > 0) {
-                const char *name;
-                r = sd_bus_message_read(m, "s", &name);
+        switch (unit_properties[p].type) {
+        case 's':
+                r = sd_bus_message_read(m, "v", "s", &s);
                 if (r < 0)
                         return r;
-                if (streq(name, "LoadState"))
-                        r = read_string_variant(m, &u->load_state);
-                else if (streq(name, "ActiveState"))
-                        r = read_string_variant(m, &u->active_state);
-                else if (streq(name, "SubState"))
-                        r = read_string_variant(m, &u->sub_state);
-                else if (streq(name, "Result"))
-                        r = read_string_variant(m, &u->result);
-                else if (streq(name, "StatusText"))
-                        r = read_string_variant(m, &u->status_text);
-                else if (streq(name, "MainPID"))
-                        r = sd_bus_message_read(m, "v", "u", &u->main_pid);
-                else if (streq(name, "NRestarts")) {
-                        r = sd_bus_message_read(m, "v", "u", &u->n_restarts);
-                        u->has_n_restarts = r >= 0;
-                } else if (streq(name, "ActiveEnterTimestamp"))
-                        r = sd_bus_message_read(m, "v", "t", &u->active_enter_usec);
-                else if (streq(name, "ActiveEnterTimestampMonotonic"))
-                        r = sd_bus_message_read(m, "v", "t", &u->active_enter_monotonic);
-                else if (streq(name, "ExecMainStartTimestamp"))
-                        r = sd_bus_message_read(m, "v", "t", &u->exec_main_start_usec);
-                else if (streq(name, "ExecMainStartTimestampMonotonic"))
-                        r = sd_bus_message_read(m, "v", "t", &u->exec_main_start_monotonic);
-                else if (streq(name, "MemoryCurrent"))
-                        r = sd_bus_message_read(m, "v", "t", &u->memory_current);
-                else if (streq(name, "CPUUsageNSec"))
-                        r = sd_bus_message_read(m, "v", "t", &u->cpu_usage_nsec);
-                else if (streq(name, "ExecMainCode"))
-                        r = sd_bus_message_read(m, "v", "i", &u->exec_main_code);
-                else if (streq(name, "ExecMainStatus"))
-                        r = sd_bus_message_read(m, "v", "i", &u->exec_main_status);
-                else if (streq(name, "TimeoutStartUSec"))
-                        r = sd_bus_message_read(m, "v", "t", &u->timeout_start_usec);
-                else if (streq(name, "TimeoutStopUSec"))
-                        r = sd_bus_message_read(m, "v", "t", &u->timeout_stop_usec);
-                else if (streq(name, "InvocationID")) {
-                        const void *id;
-                        size_t n;
-                        r = sd_bus_message_enter_container(m, 'v', "ay");
-                        if (r >= 0)
-                                r = sd_bus_message_read_array(m, 'y', &id, &n);
-                        if (r >= 0) {
-                                if (n == 16) {
-                                        memcpy(u->invocation_id, id, 16);
-                                        u->has_invocation_id = true;
-                                }
-                                r = sd_bus_message_exit_container(m);
-                        }
-                } else
-                        r = sd_bus_message_skip(m, "v");
+                free(*(char **) field);
+                return (*(char **) field = strdup(s)) ? 0 : -ENOMEM;
+        case 'u':
+                r = sd_bus_message_read(m, "v", "u", (uint32_t *) field);
+                break;
+        case 't':
+                r = sd_bus_message_read(m, "v", "t", (uint64_t *) field);
+                break;
+        case 'i':
+                r = sd_bus_message_read(m, "v", "i", (int32_t *) field);
+                break;
+        case 'y':
+                r = sd_bus_message_enter_container(m, 'v', "ay");
+                if (r >= 0)
+                        r = sd_bus_message_read_array(m, 'y', &id, &n);
                 if (r < 0)
                         return r;
-                r = sd_bus_message_exit_container(m);
-                if (r < 0)
-                        return r;
+                if (n != 16)
+                        return 0; /* no invocation yet: an empty array */
+                memcpy(field, id, 16);
+                break;
+        default:
+                assert(!"unknown property type");
+                return -EINVAL;
         }
         if (r < 0)
                 return r;
-        return sd_bus_message_exit_container(m);
+        if (unit_properties[p].known_offset >= 0)
+                *(bool *) ((char *) u + unit_properties[p].known_offset) = true;
+        return 0;
 }
 
-typedef struct PendingInfo {
+typedef struct PendingGet {
         UnitInfo *info;
+        UnitProperty property;
         size_t *remaining;
-} PendingInfo;
+        sd_bus_slot *slot;
+} PendingGet;
 
-static int on_properties(sd_bus_message *m, void *userdata, sd_bus_error *ret_error) {
-        PendingInfo *p = userdata;
+static int on_property(sd_bus_message *m, void *userdata, sd_bus_error *ret_error) {
+        PendingGet *g = userdata;
         (void) ret_error;
 
-        (*p->remaining)--;
-        if (sd_bus_message_is_method_error(m, NULL))
-                return 0;
-        if (parse_properties(m, p->info) >= 0)
-                p->info->found = true;
+        (*g->remaining)--;
+        /* A property the unit does not have (a socket's MainPID) or a unit gone: unknown. */
+        if (!sd_bus_message_is_method_error(m, NULL))
+                (void) read_property(m, g->property, g->info);
         return 0;
 }
 
@@ -261,56 +284,75 @@ static bool none_remaining(void *userdata) {
         return *(size_t *) userdata == 0;
 }
 
-int bus_get_unit_infos(sd_bus *bus, char *const *units, UnitInfo **ret, uint64_t deadline_usec) {
-        size_t n = strv_length(units), remaining = 0;
-        UnitInfo *infos = calloc(n ? n : 1, sizeof(UnitInfo));
-        PendingInfo *pending = calloc(n ? n : 1, sizeof(PendingInfo));
-        sd_bus_slot **slots = calloc(n ? n : 1, sizeof(sd_bus_slot *));
+int bus_get_unit_properties(sd_bus *bus, UnitInfo *const *infos, size_t n, uint32_t mask, uint64_t deadline_usec) {
+        size_t n_props = 0, n_gets = 0, remaining = 0;
+        _cleanup_free_ PendingGet *gets = NULL;
         int r = 0;
 
-        if (!infos || !pending || !slots) {
-                r = -ENOMEM;
-                goto finish;
+        for (UnitProperty p = 0; p < _UNIT_PROPERTY_MAX; p++)
+                n_props += !!(mask & UNIT_PROPERTY_BIT(p));
+        if (n == 0 || n_props == 0)
+                return 0;
+        gets = calloc(n * n_props, sizeof(PendingGet));
+        if (!gets)
+                return -ENOMEM;
+        for (size_t i = 0; i < n && r >= 0; i++) {
+                _cleanup_free_ char *path = NULL;
+                r = sd_bus_path_encode("/org/freedesktop/systemd1/unit", infos[i]->name, &path);
+                for (UnitProperty p = 0; p < _UNIT_PROPERTY_MAX && r >= 0; p++) {
+                        if (!(mask & UNIT_PROPERTY_BIT(p)))
+                                continue;
+                        PendingGet *g = &gets[n_gets];
+                        *g = (PendingGet) { .info = infos[i], .property = p, .remaining = &remaining };
+                        r = sd_bus_call_method_async(bus, &g->slot, SD_DEST, path, "org.freedesktop.DBus.Properties",
+                                                     "Get", on_property, g, "ss", unit_properties[p].interface,
+                                                     unit_properties[p].name);
+                        if (r >= 0) {
+                                n_gets++;
+                                remaining++;
+                        }
+                }
+        }
+        if (r >= 0)
+                r = bus_run_until(bus, deadline_usec, none_remaining, &remaining);
+        /* Unanswered calls are cancelled here, before their userdata goes. */
+        for (size_t i = 0; i < n_gets; i++)
+                sd_bus_slot_unref(gets[i].slot);
+        return r;
+}
+
+int bus_get_unit_infos(sd_bus *bus, char *const *units, uint32_t mask, UnitInfo **ret, uint64_t deadline_usec) {
+        size_t n = strv_length(units);
+        UnitInfo *infos = calloc(n ? n : 1, sizeof(UnitInfo));
+        _cleanup_free_ UnitInfo **pointers = calloc(n ? n : 1, sizeof(UnitInfo *));
+        int r;
+
+        if (!infos || !pointers) {
+                free(infos);
+                return -ENOMEM;
         }
         for (size_t i = 0; i < n; i++) {
-                _cleanup_free_ char *path = NULL;
-                infos[i].memory_current = UINT64_MAX;
-                infos[i].cpu_usage_nsec = UINT64_MAX;
+                unit_info_init(&infos[i]);
+                pointers[i] = &infos[i];
                 if (!(infos[i].name = strdup(units[i]))) {
-                        r = -ENOMEM;
-                        goto finish;
+                        unit_infos_free(infos, n);
+                        return -ENOMEM;
                 }
-                r = sd_bus_path_encode("/org/freedesktop/systemd1/unit", units[i], &path);
-                if (r < 0)
-                        goto finish;
-                pending[i] = (PendingInfo) { .info = &infos[i], .remaining = &remaining };
-                /* An empty interface asks for the properties of every interface at once. */
-                r = sd_bus_call_method_async(bus, &slots[i], SD_DEST, path, "org.freedesktop.DBus.Properties",
-                                             "GetAll", on_properties, &pending[i], "s", "");
-                if (r < 0)
-                        goto finish;
-                remaining++;
         }
-        r = bus_run_until(bus, deadline_usec, none_remaining, &remaining);
-finish:
-        for (size_t i = 0; slots && i < n; i++)
-                sd_bus_slot_unref(slots[i]);
-        free(slots);
-        free(pending);
+        r = bus_get_unit_properties(bus, pointers, n, mask, deadline_usec);
         if (r < 0) {
-                for (size_t i = 0; infos && i < n; i++)
-                        unit_info_done(&infos[i]);
-                free(infos);
+                unit_infos_free(infos, n);
                 return r;
         }
         *ret = infos;
         return 0;
 }
 
-int bus_list_units(sd_bus *bus, char *const *patterns, char ***ret, sd_bus_error *error) {
+int bus_list_unit_infos(sd_bus *bus, char *const *patterns, UnitInfo **ret, size_t *ret_n, sd_bus_error *error) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
-        _cleanup_strv_free_ char **names = NULL;
-        const char *name;
+        const char *name, *load, *active, *sub;
+        UnitInfo *infos = NULL;
+        size_t n = 0;
         int r;
 
         r = sd_bus_message_new_method_call(bus, &m, SD_DEST, SD_PATH, SD_MANAGER, "ListUnitsByPatterns");
@@ -328,10 +370,43 @@ int bus_list_units(sd_bus *bus, char *const *patterns, char ***ret, sd_bus_error
         r = sd_bus_message_enter_container(reply, 'a', "(ssssssouso)");
         if (r < 0)
                 return r;
-        while ((r = sd_bus_message_read(reply, "(ssssssouso)", &name, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-                                        NULL, NULL)) > 0)
-                if (strv_extend(&names, name) < 0)
-                        return -ENOMEM;
+        while ((r = sd_bus_message_read(reply, "(ssssssouso)", &name, NULL, &load, &active, &sub, NULL, NULL, NULL,
+                                        NULL, NULL)) > 0) {
+                UnitInfo *grown = realloc(infos, sizeof(UnitInfo) * (n + 1));
+                if (!grown) {
+                        r = -ENOMEM;
+                        break;
+                }
+                infos = grown;
+                UnitInfo *u = &infos[n++];
+                unit_info_init(u);
+                if (!(u->name = strdup(name)) || !(u->load_state = strdup(load)) ||
+                    !(u->active_state = strdup(active)) || !(u->sub_state = strdup(sub))) {
+                        r = -ENOMEM;
+                        break;
+                }
+        }
+        if (r < 0) {
+                unit_infos_free(infos, n);
+                return r;
+        }
+        *ret = infos;
+        *ret_n = n;
+        return 0;
+}
+
+int bus_list_units(sd_bus *bus, char *const *patterns, char ***ret, sd_bus_error *error) {
+        _cleanup_strv_free_ char **names = NULL;
+        UnitInfo *infos = NULL;
+        size_t n = 0;
+        int r;
+
+        r = bus_list_unit_infos(bus, patterns, &infos, &n, error);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < n && r >= 0; i++)
+                r = strv_push(&names, TAKE_PTR(infos[i].name));
+        unit_infos_free(infos, n);
         if (r < 0)
                 return r;
         *ret = TAKE_PTR(names);

@@ -33,11 +33,13 @@ typedef struct UnitInfo {
         uint8_t invocation_id[16];
         bool has_invocation_id;
         uint32_t main_pid;
+        uint32_t exec_main_pid; /* the last main process, also after it exited */
+        char *user;             /* User=; empty: root (system manager) or the manager's user */
         uint32_t n_restarts;
         bool has_n_restarts;
         uint64_t active_enter_usec; /* realtime */
         uint64_t active_enter_monotonic;
-        uint64_t exec_main_start_usec;
+        uint64_t exec_main_start_usec; /* realtime */
         uint64_t exec_main_start_monotonic;
         uint64_t memory_current;  /* UINT64_MAX: unknown */
         uint64_t cpu_usage_nsec;  /* UINT64_MAX: unknown */
@@ -45,15 +47,57 @@ typedef struct UnitInfo {
         int32_t exec_main_status; /* exit status or signal */
         uint64_t timeout_start_usec;
         uint64_t timeout_stop_usec;
-        bool found; /* false when the call failed */
 } UnitInfo;
 
+/* One bit per property: a caller asks for what it shows, nothing more (a unit has hundreds). */
+typedef enum UnitProperty {
+        UNIT_LOAD_STATE,
+        UNIT_ACTIVE_STATE,
+        UNIT_SUB_STATE,
+        UNIT_INVOCATION_ID,
+        UNIT_ACTIVE_ENTER,
+        UNIT_ACTIVE_ENTER_MONOTONIC,
+        SERVICE_RESULT,
+        SERVICE_STATUS_TEXT,
+        SERVICE_MAIN_PID,
+        SERVICE_EXEC_MAIN_PID,
+        SERVICE_USER,
+        SERVICE_N_RESTARTS,
+        SERVICE_EXEC_MAIN_START,
+        SERVICE_EXEC_MAIN_START_MONOTONIC,
+        SERVICE_MEMORY_CURRENT,
+        SERVICE_CPU_USAGE,
+        SERVICE_EXEC_MAIN_CODE,
+        SERVICE_EXEC_MAIN_STATUS,
+        SERVICE_TIMEOUT_START,
+        SERVICE_TIMEOUT_STOP,
+        _UNIT_PROPERTY_MAX,
+} UnitProperty;
+
+#define UNIT_PROPERTY_BIT(p) (UINT32_C(1) << (p))
+#define UNIT_PROPERTIES_STATE                                                                   \
+        (UNIT_PROPERTY_BIT(UNIT_LOAD_STATE) | UNIT_PROPERTY_BIT(UNIT_ACTIVE_STATE) |            \
+         UNIT_PROPERTY_BIT(UNIT_SUB_STATE))
+#define UNIT_PROPERTIES_ALL ((UINT32_C(1) << _UNIT_PROPERTY_MAX) - 1)
+
+/* A UnitInfo with nothing known yet: no strings, the "unknown" values set. */
+void unit_info_init(UnitInfo *u);
 void unit_info_done(UnitInfo *u);
 
-/* Fetches properties for many units with asynchronous calls and one wait, not n round trips. */
-int bus_get_unit_infos(sd_bus *bus, char *const *units, UnitInfo **ret, uint64_t deadline_usec);
+/* Fills the properties in `mask` of each infos[i] (named by its name) with one Properties.Get
+ * per unit and property, all sent at once and answered in one wait: one round trip, and the
+ * manager computes only what is asked (GetAll of a service is hundreds of properties, memory and
+ * IO accounting read from the cgroup included). A property the unit lacks stays unknown. */
+int bus_get_unit_properties(sd_bus *bus, UnitInfo *const *infos, size_t n, uint32_t mask, uint64_t deadline_usec);
 
-/* Unit names loaded in the manager matching shell patterns (ListUnitsByPatterns). */
+/* The same for unit names, into a new array of strv_length(units) infos. */
+int bus_get_unit_infos(sd_bus *bus, char *const *units, uint32_t mask, UnitInfo **ret, uint64_t deadline_usec);
+void unit_infos_free(UnitInfo *infos, size_t n);
+
+/* Units loaded in the manager matching shell patterns (ListUnitsByPatterns), with their load,
+ * active and sub states, which come with the list at no extra cost. */
+int bus_list_unit_infos(sd_bus *bus, char *const *patterns, UnitInfo **ret, size_t *ret_n, sd_bus_error *error);
+/* Their names only. */
 int bus_list_units(sd_bus *bus, char *const *patterns, char ***ret, sd_bus_error *error);
 
 /* A readable message for a bus error, with a hint for permission problems. */

@@ -193,16 +193,17 @@ uint64_t cluster_job_deadline(Cluster *c, char *const *units) {
 
         /* Ask the manager what these units allow themselves; a guess would be either too short
          * (false failure) or too long (a hang). */
-        if (bus_get_unit_infos(c->bus, units, &infos, now + 25 * 1000000ULL) >= 0) {
+        if (bus_get_unit_infos(c->bus, units,
+                               UNIT_PROPERTY_BIT(SERVICE_TIMEOUT_START) | UNIT_PROPERTY_BIT(SERVICE_TIMEOUT_STOP), &infos,
+                               now + 25 * 1000000ULL) >= 0) {
                 for (size_t i = 0; i < n; i++) {
                         uint64_t start = infos[i].timeout_start_usec, stop = infos[i].timeout_stop_usec;
                         uint64_t t = (start > TIMEOUT_CAP_USEC ? TIMEOUT_CAP_USEC : start) +
                                      (stop > TIMEOUT_CAP_USEC ? TIMEOUT_CAP_USEC : stop);
                         if (t > worst)
                                 worst = t;
-                        unit_info_done(&infos[i]);
                 }
-                free(infos);
+                unit_infos_free(infos, n);
         } else
                 worst = 180ULL * 1000000ULL;
         return now_usec() + worst + JOB_SLACK_USEC;
@@ -237,15 +238,30 @@ fail:
         return r;
 }
 
-int cluster_loaded_units(Cluster *c, const char *app, char ***ret) {
-        _cleanup_free_ char *p1 = NULL, *p2 = NULL, *p3 = NULL, *p4 = NULL;
-        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+/* Every unit an app can have: instances, their sockets, the shared socket, the target, and
+ * cron_restart's timer and service. */
+static char **app_unit_patterns(const char *app) {
+        _cleanup_strv_free_ char **l = calloc(6, sizeof(char *));
 
-        if (asprintf_safe(&p1, "%s@*.service", app) < 0 || asprintf_safe(&p2, "%s@*.socket", app) < 0 ||
-            asprintf_safe(&p3, "%s.socket", app) < 0 || asprintf_safe(&p4, "%s.target", app) < 0)
-                return -ENOMEM;
-        char *patterns[] = { p1, p2, p3, p4, NULL };
-        return bus_list_units(c->bus, patterns, ret, &error);
+        if (!l || asprintf_safe(&l[0], "%s@*.service", app) < 0 || asprintf_safe(&l[1], "%s@*.socket", app) < 0 ||
+            asprintf_safe(&l[2], "%s.socket", app) < 0 || asprintf_safe(&l[3], "%s.target", app) < 0 ||
+            asprintf_safe(&l[4], "%s.reload.*", app) < 0)
+                return NULL;
+        return TAKE_PTR(l);
+}
+
+int cluster_loaded_units(Cluster *c, const char *app, char ***ret) {
+        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+        _cleanup_strv_free_ char **patterns = app_unit_patterns(app);
+
+        return patterns ? bus_list_units(c->bus, patterns, ret, &error) : -ENOMEM;
+}
+
+int cluster_loaded_unit_infos(Cluster *c, const char *app, UnitInfo **ret, size_t *ret_n) {
+        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+        _cleanup_strv_free_ char **patterns = app_unit_patterns(app);
+
+        return patterns ? bus_list_unit_infos(c->bus, patterns, ret, ret_n, &error) : -ENOMEM;
 }
 
 typedef struct StaleQuery {

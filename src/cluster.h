@@ -63,6 +63,8 @@ int cluster_run_jobs(Cluster *c, const char *method, char *const *units, JobWait
 
 /* Every loaded unit of an app (services, sockets, target), for stop and delete. */
 int cluster_loaded_units(Cluster *c, const char *app, char ***ret);
+/* The same with their load, active and sub states. */
+int cluster_loaded_unit_infos(Cluster *c, const char *app, UnitInfo **ret, size_t *ret_n);
 
 /* True when the manager runs a unit of the app from files changed since it loaded them
  * (NeedDaemonReload=yes, as systemctl warns): units written by a command killed before its

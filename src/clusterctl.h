@@ -27,6 +27,8 @@ extern bool arg_dry_run;
 extern bool arg_quiet;
 extern const char *arg_output_dir;
 extern const char *arg_config;
+extern const char *arg_env;    /* import --env NAME */
+extern const char *arg_listen; /* import --listen ADDRESS */
 extern unsigned arg_batch_count, arg_batch_percent; /* --batch; both 0: the config's */
 extern int arg_on_failure;                          /* OnFailure, or -1 for the config's */
 extern int arg_lines;                               /* -1: the verb's default */
@@ -94,4 +96,5 @@ int verb_top(int argc, char **argv, Cluster *c);
 int verb_delete(int argc, char **argv, Cluster *c);
 int verb_generate(int argc, char **argv, Cluster *c);
 int verb_check(int argc, char **argv, Cluster *c);
+int verb_import(int argc, char **argv, Cluster *c);
 int verb_help(int argc, char **argv, Cluster *c);

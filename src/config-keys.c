@@ -12,6 +12,7 @@ static const char *const socket_mode_table[_SOCKET_MODE_MAX] = {
 static const char *const ready_mode_table[_READY_MAX] = {
         [READY_NOTIFY] = "notify",
         [READY_EXEC] = "exec",
+        [READY_LISTEN] = "listen",
 };
 static const char *const hardening_table[_HARDENING_MAX] = {
         [HARDENING_NONE] = "none",
@@ -198,6 +199,9 @@ static int add_listen(Parser *p, const config_setting_t *s, App *app) {
         int r = get_string(p, s, &v);
         if (r < 0)
                 return r;
+        if (!*v)
+                return fail_at(p, s, "listen: not set; give the address the app listens on (\"3000\", "
+                               "\"127.0.0.1:3000\", \"[::1]:3000\" or a unix socket path)");
         r = listen_address_normalize(v, &normalized);
         if (r < 0)
                 return fail_at(p, s, "listen: '%s' is not an address (\"PORT\", \"IPv4:PORT\", \"[IPv6]:PORT\" "
@@ -447,6 +451,9 @@ static const KeyTable keys[] = {
         { "watchdog", parse_watchdog },
         { "history_limit", parse_history_limit },
         { "hardening", parse_hardening },
+        { "node_compat", parse_node_compat },
+        { "shutdown_with_message", parse_shutdown_with_message },
+        { "cron_restart", parse_cron_restart },
 };
 
 KeyParser config_key_parser(const char *key) {

@@ -45,3 +45,9 @@ typedef struct ScriptKeys {
         const config_setting_t *script, *interpreter, *args, *exec;
 } ScriptKeys;
 int build_argv(Parser *p, const config_setting_t *group, const ScriptKeys *k, App *app);
+
+/* config-pm2.c: the keys of apps written for PM2, and their checks once the app is read. */
+int parse_node_compat(Parser *p, const config_setting_t *s, App *app);
+int parse_shutdown_with_message(Parser *p, const config_setting_t *s, App *app);
+int parse_cron_restart(Parser *p, const config_setting_t *s, App *app);
+int validate_pm2_keys(Parser *p, const config_setting_t *group, App *app);

@@ -53,6 +53,10 @@ void app_done(App *app) {
         free(app->kill_signal);
         free(app->restart);
         free(app->memory_max);
+        free(app->node_preload);
+        free(app->cron_restart);
+        strv_free(app->cron_calendar);
+        free(app->clusterctl_path);
         *app = (App) {};
 }
 
@@ -143,7 +147,7 @@ static int validate_app(Parser *p, const config_setting_t *group, App *app) {
                                                "listen: unix socket '%s' cannot be used with socket_mode = "
                                                "\"reuseport\" (the kernel balances only TCP); use \"shared\"",
                                                app->listen[i]);
-        return 0;
+        return validate_pm2_keys(p, group, app);
 }
 
 static int parse_app(Parser *p, const config_setting_t *group, App *ret) {

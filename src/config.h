@@ -17,6 +17,7 @@ typedef enum SocketMode {
 typedef enum ReadyMode {
         READY_NOTIFY,
         READY_EXEC,
+        READY_LISTEN, /* node_compat = "pm2": READY=1 once the app's first listen() has the socket */
         _READY_MAX,
         _READY_INVALID = -1,
 } ReadyMode;
@@ -36,6 +37,13 @@ typedef enum OnFailure {
         _ON_FAILURE_MAX,
         _ON_FAILURE_INVALID = -1,
 } OnFailure;
+
+typedef enum NodeCompat {
+        NODE_COMPAT_NONE,
+        NODE_COMPAT_PM2, /* node -r pm2-compat.js: PM2 apps run unchanged */
+        _NODE_COMPAT_MAX,
+        _NODE_COMPAT_INVALID = -1,
+} NodeCompat;
 
 typedef struct EnvVar {
         char *name;
@@ -95,6 +103,12 @@ typedef struct App {
         Rollout rollout;
         double watchdog;        /* WatchdogSec=; 0: none */
         unsigned history_limit; /* revisions kept */
+        NodeCompat node_compat;
+        char *node_preload;          /* absolute path of the preload, with node_compat */
+        bool shutdown_with_message;  /* the stop signal becomes the 'shutdown' message */
+        char *cron_restart;          /* as written (cron syntax) */
+        char **cron_calendar;        /* the same as OnCalendar= events */
+        char *clusterctl_path;       /* what the cron timer's service runs */
 } App;
 
 typedef struct AppList {
@@ -126,4 +140,5 @@ const char *socket_mode_to_string(SocketMode m);
 const char *ready_mode_to_string(ReadyMode m);
 const char *on_failure_to_string(OnFailure f);
 const char *hardening_to_string(Hardening h);
+const char *node_compat_to_string(NodeCompat c);
 OnFailure on_failure_from_string(const char *s);

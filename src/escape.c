@@ -55,38 +55,48 @@ bool user_name_is_valid(const char *name) {
         return true;
 }
 
-bool utf8_is_valid(const char *s) {
+size_t utf8_decode_one(const char *s, uint32_t *ret_cp) {
         const unsigned char *p = (const unsigned char *) s;
+        unsigned len;
+        uint32_t cp;
 
-        while (*p) {
-                unsigned len, cp;
-                if (*p < 0x80) {
-                        p++;
-                        continue;
-                } else if ((*p & 0xE0) == 0xC0) {
-                        len = 2;
-                        cp = *p & 0x1F;
-                } else if ((*p & 0xF0) == 0xE0) {
-                        len = 3;
-                        cp = *p & 0x0F;
-                } else if ((*p & 0xF8) == 0xF0) {
-                        len = 4;
-                        cp = *p & 0x07;
-                } else
-                        return false;
-                for (unsigned i = 1; i < len; i++) {
-                        if ((p[i] & 0xC0) != 0x80)
-                                return false;
-                        cp = (cp << 6) | (p[i] & 0x3F);
-                }
-                /* Overlong forms, surrogates and values past Unicode are not UTF-8. */
-                if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-                    (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+        if (*p < 0x80) {
+                *ret_cp = *p;
+                return *p ? 1 : 0;
+        } else if ((*p & 0xE0) == 0xC0) {
+                len = 2;
+                cp = *p & 0x1F;
+        } else if ((*p & 0xF0) == 0xE0) {
+                len = 3;
+                cp = *p & 0x0F;
+        } else if ((*p & 0xF8) == 0xF0) {
+                len = 4;
+                cp = *p & 0x07;
+        } else
+                return 0;
+        for (unsigned i = 1; i < len; i++) {
+                if ((p[i] & 0xC0) != 0x80)
+                        return 0; /* also at the terminating NUL */
+                cp = (cp << 6) | (p[i] & 0x3F);
+        }
+        /* Overlong forms, surrogates and values past Unicode are not UTF-8. */
+        if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+            (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+                return 0;
+        *ret_cp = cp;
+        return len;
+}
+
+bool utf8_is_valid(const char *s) {
+        while (*s) {
+                uint32_t cp;
+                size_t len = utf8_decode_one(s, &cp);
+                if (len == 0)
                         return false;
                 /* Noncharacters: valid UTF-8, but systemd refuses a unit file holding one. */
                 if ((cp >= 0xFDD0 && cp <= 0xFDEF) || (cp & 0xFFFE) == 0xFFFE)
                         return false;
-                p += len;
+                s += len;
         }
         return true;
 }

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #define VALUE_LENGTH_MAX 32768
 #define APP_NAME_MAX 64
@@ -12,6 +14,9 @@ bool app_name_is_valid(const char *name);
 bool env_name_is_valid(const char *name);
 bool user_name_is_valid(const char *name);
 bool utf8_is_valid(const char *s);
+/* The code point at the start of s and its length in bytes; 0 at the end of s and for a byte
+ * that does not start a valid UTF-8 sequence. */
+size_t utf8_decode_one(const char *s, uint32_t *ret_cp);
 
 /* -EINVAL: contains a control character (newline, tab, escape, …);
  * -EILSEQ: not valid UTF-8; -E2BIG: longer than VALUE_LENGTH_MAX. */

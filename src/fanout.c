@@ -9,6 +9,8 @@
 #include <sys/prctl.h>
 #include <sys/wait.h>
 
+#include "printable.h"
+
 #define LINE_MAX_BYTES (1024 * 1024)
 
 static volatile sig_atomic_t interrupted;
@@ -135,7 +137,7 @@ static void handle_stderr_line(HostRun *run, char *line, const FanoutOps *ops, v
         if (!*line)
                 return;
         free(run->last_stderr);
-        run->last_stderr = strdup(line);
+        run->last_stderr = printable_text(line); /* quoted in the failure reason */
         if (ops->on_text)
                 ops->on_text(run, line, userdata);
 }

@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 
 #include "output.h"
+#include "printable.h"
 #include "verb-common.h"
 
 const char *json_str(json_object *o, const char *key) {
@@ -124,7 +125,9 @@ void hosts_on_object(HostRun *run, json_object *o, void *userdata) {
         if (streq_ptr(event, "result"))
                 out->exit_code = (int) json_int(o, "exit", EXIT_FAILURE_);
         else if (streq_ptr(event, "message")) {
-                const char *level = json_str(o, "level"), *text = json_str(o, "text");
+                /* A host's messages quote its apps (the last lines of a failed instance). */
+                const char *level = json_str(o, "level");
+                _cleanup_free_ char *text = printable_text(json_str(o, "text"));
                 if (streq_ptr(level, "error"))
                         log_error("%s: %s", run->host->display, strempty(text));
                 else if (streq_ptr(level, "warning"))
@@ -138,8 +141,10 @@ void hosts_on_object(HostRun *run, json_object *o, void *userdata) {
  * the remote program's and shown as it is. */
 void hosts_on_text(HostRun *run, const char *line, void *userdata) {
         HostsRun *h = userdata;
-        if (run->greeted)
-                log_info("%-*s  %s", h->name_width, run->host->display, line);
+        if (run->greeted) {
+                _cleanup_free_ char *text = printable_text(line);
+                log_info("%-*s  %s", h->name_width, run->host->display, strempty(text));
+        }
 }
 
 static bool record_exit(HostsRun *h, HostRun *run) {

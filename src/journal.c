@@ -1,10 +1,11 @@
-/* Reading an instance's last lines from the journal. */
+/* Reading an app's lines from the journal: logs, top and the failure reports. */
 #include "journal.h"
 
 #include <systemd/sd-journal.h>
 #include <systemd/sd-messages.h>
 
 #include <poll.h>
+#include <stdarg.h>
 #include <stdbool.h>
 
 #include "util.h"
@@ -15,32 +16,44 @@ void journal_lines_free(JournalLine *lines, size_t n) {
         free(lines);
 }
 
-static int add_unit_matches(sd_journal *j, Scope scope, const char *unit) {
-        _cleanup_free_ char *own = NULL, *about = NULL, *ident = NULL;
+/* The field journald fills in from the cgroup of the process that logged: a process cannot
+ * choose it, and only root can put a process in a unit's cgroup. */
+static const char *unit_field(Scope scope) {
+        return scope == SCOPE_SYSTEM ? "_SYSTEMD_UNIT" : "_SYSTEMD_USER_UNIT";
+}
+
+static int add_match_printf(sd_journal *j, const char *fmt, ...) _printf_(2, 3);
+static int add_match_printf(sd_journal *j, const char *fmt, ...) {
+        char buf[256];
+        va_list ap;
+        int n;
+
+        va_start(ap, fmt);
+        n = vsnprintf(buf, sizeof(buf), fmt, ap);
+        va_end(ap);
+        if (n < 0 || (size_t) n >= sizeof(buf))
+                return -ENAMETOOLONG;
+        return sd_journal_add_match(j, buf, 0);
+}
+
+/* A user manager's unit names are its user's alone: another user's manager can have a unit of
+ * the same name, so its lines must also carry our _UID. */
+static int add_user_match(sd_journal *j, Scope scope, uid_t uid) {
+        return scope == SCOPE_USER ? add_match_printf(j, "_UID=%u", (unsigned) uid) : 0;
+}
+
+/* (the unit's own processes [and its user]) OR (its last main process AND its user). */
+static int add_source_matches(sd_journal *j, const UnitLogSource *s) {
         int r;
 
-        /* The unit's own output, or the manager's messages about it ("Failed with result …"). */
-        if (asprintf_safe(&own, "%s=%s", scope == SCOPE_SYSTEM ? "_SYSTEMD_UNIT" : "_SYSTEMD_USER_UNIT", unit) < 0 ||
-            asprintf_safe(&about, "%s=%s", scope == SCOPE_SYSTEM ? "UNIT" : "USER_UNIT", unit) < 0)
-                return -ENOMEM;
-        /* A process that printed and exited at once can be gone before journald looks up its
-         * unit: its lines then carry only the SyslogIdentifier= the unit sets (APP@N). */
-        if (endswith(unit, ".service") &&
-            asprintf_safe(&ident, "SYSLOG_IDENTIFIER=%.*s", (int) (strlen(unit) - strlen(".service")), unit) < 0)
-                return -ENOMEM;
-        r = sd_journal_add_match(j, own, 0);
-        if (r < 0)
+        if ((r = add_match_printf(j, "%s=%s", unit_field(s->scope), s->unit)) < 0 ||
+            (r = add_user_match(j, s->scope, s->uid)) < 0)
                 return r;
-        r = sd_journal_add_disjunction(j);
-        if (r < 0)
+        if (s->main_pid == 0)
+                return 0;
+        if ((r = sd_journal_add_disjunction(j)) < 0 || (r = add_match_printf(j, "_PID=%u", s->main_pid)) < 0)
                 return r;
-        r = sd_journal_add_match(j, about, 0);
-        if (r < 0 || !ident)
-                return r;
-        r = sd_journal_add_disjunction(j);
-        if (r < 0)
-                return r;
-        return sd_journal_add_match(j, ident, 0);
+        return add_match_printf(j, "_UID=%u", (unsigned) s->uid);
 }
 
 static char *entry_field(sd_journal *j, const char *field) {
@@ -52,10 +65,17 @@ static char *entry_field(sd_journal *j, const char *field) {
         return strndup((const char *) data + fl + 1, len - fl - 1);
 }
 
-/* Reads the tail; *ret_own says whether a line came from the unit's own processes. */
-static int read_tail(sd_journal *j, const char *own_field, uint64_t since_usec, unsigned max, JournalLine **ret,
-                     size_t *ret_n, bool *ret_own) {
-        bool own = false;
+/* PRIORITY= is the sender's: a syslog level 0-7, or info (6) when it is anything else. */
+static int entry_priority(sd_journal *j) {
+        _cleanup_free_ char *s = entry_field(j, "PRIORITY");
+        int p;
+
+        if (!s || safe_atoi(s, &p) < 0 || p < 0 || p > 7)
+                return 6;
+        return p;
+}
+
+static int read_tail(sd_journal *j, uint64_t since_usec, unsigned max, JournalLine **ret, size_t *ret_n) {
         JournalLine *lines = calloc(max ? max : 1, sizeof(JournalLine));
         size_t n = 0;
         int r;
@@ -68,7 +88,6 @@ static int read_tail(sd_journal *j, const char *own_field, uint64_t since_usec, 
         /* Walk backwards from the end, then reverse into time order. */
         while (n < max && (r = sd_journal_previous(j)) > 0) {
                 uint64_t t;
-                _cleanup_free_ char *prio = NULL;
                 if (sd_journal_get_realtime_usec(j, &t) < 0)
                         continue;
                 if (since_usec && t < since_usec)
@@ -76,13 +95,7 @@ static int read_tail(sd_journal *j, const char *own_field, uint64_t since_usec, 
                 char *msg = entry_field(j, "MESSAGE");
                 if (!msg)
                         continue;
-                prio = entry_field(j, "PRIORITY");
-                const void *d;
-                size_t l;
-                if (sd_journal_get_data(j, own_field, &d, &l) >= 0 || sd_journal_get_data(j, "_TRANSPORT", &d, &l) >= 0)
-                        own = own || (l == strlen("_TRANSPORT=stdout") && memcmp(d, "_TRANSPORT=stdout", l) == 0) ||
-                              sd_journal_get_data(j, own_field, &d, &l) >= 0;
-                lines[n++] = (JournalLine) { .realtime_usec = t, .priority = prio ? atoi(prio) : 6, .message = msg };
+                lines[n++] = (JournalLine) { .realtime_usec = t, .priority = entry_priority(j), .message = msg };
         }
         if (r < 0)
                 goto fail;
@@ -93,14 +106,13 @@ static int read_tail(sd_journal *j, const char *own_field, uint64_t since_usec, 
         }
         *ret = lines;
         *ret_n = n;
-        *ret_own = own;
         return 0;
 fail:
         journal_lines_free(lines, n);
         return r;
 }
 
-int journal_last_lines(Scope scope, const char *unit, uint64_t since_usec, unsigned max, uint64_t wait_usec,
+int journal_last_lines(const UnitLogSource *source, uint64_t since_usec, unsigned max, uint64_t wait_usec,
                        JournalLine **ret, size_t *ret_n) {
         sd_journal *j = NULL;
         uint64_t deadline = now_usec() + wait_usec;
@@ -109,20 +121,20 @@ int journal_last_lines(Scope scope, const char *unit, uint64_t since_usec, unsig
         r = sd_journal_open(&j, SD_JOURNAL_LOCAL_ONLY);
         if (r < 0)
                 return r;
-        r = add_unit_matches(j, scope, unit);
+        r = add_source_matches(j, source);
         if (r < 0)
                 goto out;
-        const char *own_field = scope == SCOPE_SYSTEM ? "_SYSTEMD_UNIT" : "_SYSTEMD_USER_UNIT";
         for (;;) {
                 JournalLine *lines = NULL;
                 size_t n = 0;
-                bool own = false;
-                r = read_tail(j, own_field, since_usec, max, &lines, &n, &own);
+                r = read_tail(j, since_usec, max, &lines, &n);
                 if (r < 0)
                         break;
-                /* The app's own last words travel through a stream to journald and may arrive after
-                 * the manager reported the failure: give them a moment. */
-                if (own || now_usec() >= deadline || sd_journal_wait(j, deadline - now_usec()) < 0) {
+                /* The app's last words travel through a stream to journald and may arrive after
+                 * the manager reported the failure: give them a moment. One reading of the
+                 * clock, so the time left cannot wrap around below zero. */
+                uint64_t now = now_usec();
+                if (n > 0 || now >= deadline || sd_journal_wait(j, deadline - now) < 0) {
                         *ret = lines;
                         *ret_n = n;
                         break;
@@ -142,13 +154,12 @@ struct LogReader {
         bool on_entry; /* the read pointer stands on an entry next() has not returned yet */
 };
 
-/* "web@3.service" or "web@3" → 3 for app "web"; -1 otherwise. */
+/* "web@3.service" → 3 for app "web"; -1 otherwise. */
 static int instance_of(const char *app, size_t app_len, const char *value, size_t len) {
         unsigned k;
         (void) app_len;
 
-        if (unit_name_parse_instance(value, len, app, ".service", &k) < 0 &&
-            unit_name_parse_instance(value, len, app, "", &k) < 0)
+        if (unit_name_parse_instance(value, len, app, ".service", &k) < 0)
                 return -1;
         return (int) k;
 }
@@ -185,12 +196,12 @@ static int journal_instances(LogReader *r, const char *field, unsigned **list, s
         return 0;
 }
 
-/* (own output of any instance AND our uid) OR (their SyslogIdentifier AND our uid). */
+/* The app's own output: any of its instances' units (and our _UID in a user manager), at the
+ * priorities asked for. */
 static int add_query_matches(LogReader *r) {
-        const char *own = r->q.scope == SCOPE_SYSTEM ? "_SYSTEMD_UNIT" : "_SYSTEMD_USER_UNIT";
+        const char *field = unit_field(r->q.scope);
         _cleanup_free_ unsigned *list = NULL;
         size_t n = 0;
-        char buf[256];
         int e;
 
         if (r->q.instances)
@@ -199,8 +210,7 @@ static int add_query_matches(LogReader *r) {
                                 return e;
                 }
         else {
-                if ((e = journal_instances(r, own, &list, &n)) < 0 ||
-                    (e = journal_instances(r, "SYSLOG_IDENTIFIER", &list, &n)) < 0)
+                if ((e = journal_instances(r, field, &list, &n)) < 0)
                         return e;
                 for (size_t i = 0; i < r->q.n_known; i++)
                         if ((e = index_list_add(&list, &n, r->q.known[i])) < 0)
@@ -209,30 +219,15 @@ static int add_query_matches(LogReader *r) {
         if (n == 0)
                 return 0; /* no matches at all would mean the whole journal */
 
-        for (int group = 0; group < 2; group++) {
-                if (group == 1 && (e = sd_journal_add_disjunction(r->j)) < 0)
+        for (size_t i = 0; i < n; i++)
+                if ((e = add_match_printf(r->j, "%s=%s@%u.service", field, r->q.app, list[i])) < 0)
                         return e;
-                for (size_t i = 0; i < n; i++) {
-                        if (group == 0)
-                                snprintf(buf, sizeof(buf), "%s=%s@%u.service", own, r->q.app, list[i]);
-                        else
-                                snprintf(buf, sizeof(buf), "SYSLOG_IDENTIFIER=%s@%u", r->q.app, list[i]);
-                        if ((e = sd_journal_add_match(r->j, buf, 0)) < 0)
+        if ((e = add_user_match(r->j, r->q.scope, getuid())) < 0)
+                return e;
+        if (r->q.max_priority >= 0)
+                for (int p = 0; p <= r->q.max_priority; p++)
+                        if ((e = add_match_printf(r->j, "PRIORITY=%d", p)) < 0)
                                 return e;
-                }
-                if (r->q.scope == SCOPE_USER) {
-                        /* Another user's app of the same name is not ours. */
-                        snprintf(buf, sizeof(buf), "_UID=%u", (unsigned) getuid());
-                        if ((e = sd_journal_add_match(r->j, buf, 0)) < 0)
-                                return e;
-                }
-                if (r->q.max_priority >= 0)
-                        for (int p = 0; p <= r->q.max_priority; p++) {
-                                snprintf(buf, sizeof(buf), "PRIORITY=%d", p);
-                                if ((e = sd_journal_add_match(r->j, buf, 0)) < 0)
-                                        return e;
-                        }
-        }
         r->has_matches = true;
         return 0;
 }
@@ -322,18 +317,20 @@ int log_reader_next(LogReader *r, LogEntry *ret) {
                 char *msg = entry_field(r->j, "MESSAGE");
                 if (!msg)
                         continue;
-                _cleanup_free_ char *prio = entry_field(r->j, "PRIORITY"), *pid = entry_field(r->j, "_PID");
+                _cleanup_free_ char *pid = entry_field(r->j, "_PID");
+                const char *field = unit_field(r->q.scope);
+                unsigned pid_value = 0;
                 int k = -1;
-                const char *own = r->q.scope == SCOPE_SYSTEM ? "_SYSTEMD_UNIT" : "_SYSTEMD_USER_UNIT";
-                if (sd_journal_get_data(r->j, own, &data, &len) >= 0)
-                        k = instance_of(r->q.app, r->app_len, (const char *) data + strlen(own) + 1, len - strlen(own) - 1);
-                if (k < 0 && sd_journal_get_data(r->j, "SYSLOG_IDENTIFIER", &data, &len) >= 0)
-                        k = instance_of(r->q.app, r->app_len, (const char *) data + 18, len - 18);
+                if (sd_journal_get_data(r->j, field, &data, &len) >= 0)
+                        k = instance_of(r->q.app, r->app_len, (const char *) data + strlen(field) + 1,
+                                        len - strlen(field) - 1);
+                if (!pid || safe_atou(pid, &pid_value) < 0)
+                        pid_value = 0;
                 *ret = (LogEntry) {
                         .instance = k,
                         .realtime_usec = t,
-                        .pid = pid ? (uint32_t) strtoul(pid, NULL, 10) : 0,
-                        .priority = prio ? atoi(prio) : 6,
+                        .pid = pid_value,
+                        .priority = entry_priority(r->j),
                         .message = msg,
                 };
                 return 1;

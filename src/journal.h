@@ -1,8 +1,12 @@
-/* Reading an instance's lines from the journal (sd-journal), as systemd tags them:
- * _SYSTEMD_UNIT= for the system manager, _SYSTEMD_USER_UNIT= for a user manager. */
+/* Reading an app's lines from the journal (sd-journal): only what its own processes wrote, told
+ * by the fields journald itself adds and no client can set (systemd.journal-fields(7)):
+ * _SYSTEMD_UNIT= for the system manager's units, _SYSTEMD_USER_UNIT= with our _UID= for a user
+ * manager's. SYSLOG_IDENTIFIER=, UNIT= and the like are whatever the sender wrote: any local
+ * user can log "web@0" lines with logger(1), and those never show. */
 #pragma once
 
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "render.h"
 
@@ -54,10 +58,21 @@ int log_reader_fd(LogReader *r, short *ret_events);
 /* Re-arms the fd after poll() reported it readable. */
 int log_reader_process(LogReader *r);
 
-/* The last `max` lines of `unit` (its own output and the manager's messages about it) logged at
- * or after since_usec (realtime; 0 = any time). Waits up to wait_usec for lines still on their
- * way to the journal when none are found yet. */
-int journal_last_lines(Scope scope, const char *unit, uint64_t since_usec, unsigned max, uint64_t wait_usec,
+/* A unit whose lines are wanted, and what tells its processes' lines from others'. */
+typedef struct UnitLogSource {
+        Scope scope;
+        const char *unit; /* "web@0.service" */
+        uid_t uid;        /* the user its processes run as */
+        /* Its last main process (ExecMainPID), 0 if unknown: a process that wrote and exited
+         * before journald looked up its unit has lines with no unit field, but with its _PID
+         * and _UID, which journald takes from the kernel. */
+        uint32_t main_pid;
+} UnitLogSource;
+
+/* The last `max` lines the unit's processes wrote at or after since_usec (realtime; 0 = any
+ * time). Waits up to wait_usec for lines still on their way to the journal when none are found
+ * yet. */
+int journal_last_lines(const UnitLogSource *source, uint64_t since_usec, unsigned max, uint64_t wait_usec,
                        JournalLine **ret, size_t *ret_n);
 
 /* How often, in this boot, the manager (pid manager_pid) killed each of an app's instances because

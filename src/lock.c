@@ -28,10 +28,13 @@ int app_lock_take(Scope scope, const char *app, bool wait, AppLock *ret, int *re
         if (flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB)) < 0) {
                 r = -errno;
                 if (r == -EWOULDBLOCK) {
+                        /* The holder wrote "PID\n"; anything else names nobody. */
                         ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
-                        if (n > 0) {
-                                buf[n] = 0;
-                                *ret_holder = atoi(buf);
+                        int pid;
+                        if (n > 1 && buf[n - 1] == '\n') {
+                                buf[n - 1] = 0;
+                                if (safe_atoi(buf, &pid) >= 0 && pid > 0)
+                                        *ret_holder = pid;
                         }
                         return -EBUSY;
                 }

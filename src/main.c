@@ -23,6 +23,8 @@ bool arg_dry_run = false;
 bool arg_quiet = false;
 const char *arg_output_dir = NULL;
 const char *arg_config = NULL;
+const char *arg_env = NULL;
+const char *arg_listen = NULL;
 unsigned arg_batch_count = 0, arg_batch_percent = 0;
 int arg_on_failure = -1;
 int arg_lines = -1;
@@ -82,10 +84,13 @@ typedef enum OptionIndex {
         O_PARALLEL,
         O_CONFIG_STDIN,
         O_ROLLOUT_ID,
+        O_ENV,
+        O_LISTEN,
         _O_MAX,
 } OptionIndex;
 
 #define OPTION(o) (UINT64_C(1) << (o))
+_Static_assert(_O_MAX <= 64, "a verb's options are a 64-bit mask");
 
 typedef struct Option {
         char short_name; /* 0: none */
@@ -106,10 +111,10 @@ static const Option options[_O_MAX] = {
         [O_FORCE] = { 0, "force", NULL, "overwrite unit files clusterctl did not write" },
         [O_WAIT] = { 0, "wait", NULL, "wait for another command on the same app to finish" },
         [O_JSON] = { 0, "json", NULL, "machine-readable output" },
-        [O_OUTPUT] = { 'o', "output", "DIR", "write the units to DIR instead of stdout" },
+        [O_OUTPUT] = { 'o', "output", "DIR", "write the units (or configs) to DIR instead of stdout" },
         [O_BATCH] = { 0, "batch", "N|N%", "most instances out of service at once" },
         [O_ON_FAILURE] = { 0, "on-failure", "MODE", "stop (default), rollback or continue" },
-        [O_DRY_RUN] = { 0, "dry-run", NULL, "print the plan and the unit diff, change nothing" },
+        [O_DRY_RUN] = { 0, "dry-run", NULL, "print what would change, change nothing" },
         [O_CANARY] = { 0, "canary", "N|N%", "move that many instances, check them, then pause the rollout" },
         [O_OVERRIDE_PAUSE] = { 0, "override-pause", NULL, "reload even while a rollout is paused after its canary" },
         [O_TO] = { 0, "to", "REV", "the revision to go back to (default: the one before)" },
@@ -129,6 +134,8 @@ static const Option options[_O_MAX] = {
         [O_PARALLEL] = { 0, "parallel", NULL, "all hosts at once with -H, not one after the other" },
         [O_CONFIG_STDIN] = { 0, "config-stdin", NULL, NULL },
         [O_ROLLOUT_ID] = { 0, "rollout-id", "ID", NULL },
+        [O_ENV] = { 0, "env", "NAME", "use the apps' env_NAME" },
+        [O_LISTEN] = { 0, "listen", "ADDR", "the address the apps listen on" },
 };
 
 /* The verbs that act on an app take -H/--hosts; those that go host after host, --parallel too. */
@@ -240,6 +247,18 @@ static const Verb verbs[] = {
         { "check", 1, 1, 0, 0, NULL, verb_check, "check FILE", "validate a config",
           "Parses and validates FILE and renders its units. Errors are printed as\n"
           "file:line: message and the exit status is 2." },
+        { "import", 1, 1, 0, OPTION(O_ENV) | OPTION(O_LISTEN) | OPTION(O_OUTPUT) | OPTION(O_DRY_RUN) | OPTION(O_FORCE),
+          NULL, verb_import, "import FILE",
+          "write a config for each app of a PM2 ecosystem file",
+          "Reads ecosystem.config.js, .cjs or .mjs (evaluated by node, as PM2 does), .json, or\n"
+          "the process-file YAML, and writes one config per app where 'start APP' finds it\n"
+          "(/etc/clusterctl/APP.conf, or $XDG_CONFIG_HOME/clusterctl/APP.conf with --user),\n"
+          "or into -o DIR. Node apps get node_compat = \"pm2\": they run unchanged. Every PM2 key\n"
+          "is carried over, or written as a comment saying why not and warned about.\n"
+          "--env NAME merges the app's env_NAME over env; --listen sets the address when the\n"
+          "app's PORT or port does not give it. --dry-run prints the configs instead. An existing\n"
+          "config that says something else is kept unless --force. Nothing is written when any\n"
+          "app of the file cannot be imported." },
         { "help", 0, 1, 0, 0, NULL, verb_help, "help [COMMAND]", "show help for a command", NULL },
 };
 
@@ -565,6 +584,12 @@ static int apply_option(OptionIndex o, const char *value) {
                         return -EINVAL;
                 }
                 arg_rollout_id = value;
+                break;
+        case O_ENV:
+                arg_env = value;
+                break;
+        case O_LISTEN:
+                arg_listen = value;
                 break;
         case _O_MAX:
                 break;

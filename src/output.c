@@ -2,6 +2,7 @@
 #include "output.h"
 
 #include <inttypes.h>
+#include <pwd.h>
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <stdarg.h>
@@ -9,6 +10,7 @@
 
 #include "bus.h"
 #include "journal.h"
+#include "printable.h"
 
 #define REPORT_LOG_LINES 10
 
@@ -93,20 +95,8 @@ size_t output_width(void) {
 }
 
 void json_print_string(FILE *f, const char *s) {
-        fputc('"', f);
-        for (const unsigned char *p = (const unsigned char *) strempty(s); *p; p++) {
-                if (*p == '"' || *p == '\\')
-                        fprintf(f, "\\%c", *p);
-                else if (*p == '\n')
-                        fputs("\\n", f);
-                else if (*p == '\t')
-                        fputs("\\t", f);
-                else if (*p < 0x20 || *p == 0x7f)
-                        fprintf(f, "\\u%04x", *p);
-                else
-                        fputc(*p, f);
-        }
-        fputc('"', f);
+        _cleanup_free_ char *quoted = json_string(s);
+        fputs(quoted ? quoted : "null", f);
 }
 
 void json_event(const char *event, const char *unit, const char *fmt, ...) {
@@ -180,6 +170,43 @@ const char *service_result_text(const char *result) {
         return NULL;
 }
 
+/* What tells the unit's own lines in the journal: its unit, its user, its last main process. */
+static UnitLogSource unit_log_source(Scope scope, const char *unit, const UnitInfo *u) {
+        UnitLogSource s = { .scope = scope, .unit = unit, .uid = scope == SCOPE_SYSTEM ? 0 : getuid() };
+
+        if (!u)
+                return s;
+        if (scope == SCOPE_SYSTEM && u->user && *u->user) {
+                struct passwd *pw = getpwnam(u->user);
+                unsigned uid;
+                if (pw)
+                        s.uid = pw->pw_uid;
+                else if (safe_atou(u->user, &uid) >= 0)
+                        s.uid = uid; /* User= takes a numeric ID too */
+                else
+                        return s; /* without its uid, the lines its unit field names only */
+        }
+        s.main_pid = u->exec_main_pid;
+        return s;
+}
+
+/* The unit's last lines, as inert text (printable_text). */
+static void report_last_lines(Scope scope, const char *unit, const UnitInfo *u, uint64_t since_realtime_usec) {
+        UnitLogSource source = unit_log_source(scope, unit, u);
+        JournalLine *lines = NULL;
+        size_t n = 0;
+
+        if (journal_last_lines(&source, since_realtime_usec, REPORT_LOG_LINES, 500000, &lines, &n) < 0)
+                return;
+        if (n > 0)
+                log_info("    last log lines:");
+        for (size_t l = 0; l < n; l++) {
+                _cleanup_free_ char *text = printable_text(lines[l].message);
+                log_info("    %s | %s", unit, strna(text));
+        }
+        journal_lines_free(lines, n);
+}
+
 static void describe_exit(const UnitInfo *u, char *buf, size_t size) {
         buf[0] = 0;
         if (u->exec_main_code == CLD_EXITED && u->exec_main_status != 0)
@@ -203,7 +230,13 @@ size_t report_job_failures(Cluster *c, const JobWaiter *w, uint64_t since_realti
         n_failed = strv_length(failed);
         if (n_failed == 0)
                 return 0;
-        if (bus_get_unit_infos(c->bus, failed, &infos, now_usec() + 10 * 1000000ULL) < 0)
+        /* What the report says: state, result and exit, and who its last lines may come from. */
+        if (bus_get_unit_infos(c->bus, failed,
+                               UNIT_PROPERTIES_STATE | UNIT_PROPERTY_BIT(SERVICE_RESULT) |
+                                       UNIT_PROPERTY_BIT(SERVICE_EXEC_MAIN_CODE) |
+                                       UNIT_PROPERTY_BIT(SERVICE_EXEC_MAIN_STATUS) |
+                                       UNIT_PROPERTY_BIT(SERVICE_EXEC_MAIN_PID) | UNIT_PROPERTY_BIT(SERVICE_USER),
+                               &infos, now_usec() + 10 * 1000000ULL) < 0)
                 infos = NULL;
 
         for (size_t i = 0, k = 0; i < job_waiter_count(w); i++) {
@@ -214,9 +247,10 @@ size_t report_job_failures(Cluster *c, const JobWaiter *w, uint64_t since_realti
                 const UnitInfo *u = infos ? &infos[k] : NULL;
                 k++;
 
-                if (j->state == JOB_CALL_FAILED)
-                        log_error("%s: the manager refused %s: %s", j->unit, j->method, strna(j->error));
-                else if (j->state != JOB_FINISHED)
+                if (j->state == JOB_CALL_FAILED) {
+                        _cleanup_free_ char *error = printable_text(j->error);
+                        log_error("%s: the manager refused %s: %s", j->unit, j->method, strna(error));
+                } else if (j->state != JOB_FINISHED)
                         log_error("%s: still not finished when clusterctl stopped waiting%s", j->unit,
                                   timed_out ? " (deadline passed)" : "");
                 else {
@@ -230,18 +264,8 @@ size_t report_job_failures(Cluster *c, const JobWaiter *w, uint64_t since_realti
                         log_info("    now: %s (%s)%s", u->active_state, strna(u->sub_state),
                                  streq_ptr(u->sub_state, "auto-restart") ? ", the manager will try again" : "");
 
-                JournalLine *lines = NULL;
-                size_t n = 0;
-                if (journal_last_lines(c->scope, j->unit, since_realtime_usec, REPORT_LOG_LINES, 500000, &lines, &n) >= 0) {
-                        if (n > 0)
-                                log_info("    last log lines:");
-                        for (size_t l = 0; l < n; l++)
-                                log_info("    %s | %s", j->unit, lines[l].message);
-                        journal_lines_free(lines, n);
-                }
+                report_last_lines(c->scope, j->unit, u, since_realtime_usec);
         }
-        for (size_t i = 0; infos && i < n_failed; i++)
-                unit_info_done(&infos[i]);
-        free(infos);
+        unit_infos_free(infos, n_failed);
         return n_failed;
 }

@@ -66,6 +66,10 @@ enum {
         V_NONBLOCKING,
         V_START_LIMIT_INTERVAL,
         V_HARDENING,
+        V_NODE_COMPAT_ENV,
+        V_RELOAD_TIMER,
+        V_ON_CALENDAR,
+        V_RELOAD_COMMAND,
         _V_MAX,
 };
 
@@ -99,6 +103,10 @@ static const char *const var_keys[_V_MAX] = {
         [V_NONBLOCKING] = "NONBLOCKING",
         [V_START_LIMIT_INTERVAL] = "START_LIMIT_INTERVAL",
         [V_HARDENING] = "HARDENING",
+        [V_NODE_COMPAT_ENV] = "NODE_COMPAT_ENV",
+        [V_RELOAD_TIMER] = "RELOAD_TIMER",
+        [V_ON_CALENDAR] = "ON_CALENDAR",
+        [V_RELOAD_COMMAND] = "RELOAD_COMMAND",
 };
 
 typedef struct Values {
@@ -114,13 +122,16 @@ static int exec_start_value(const App *app, char **ret, char **ret_error) {
         _cleanup_buffer_ Buffer b = {};
 
         for (size_t i = 0; app->argv[i]; i++) {
-                _cleanup_free_ char *q = NULL;
+                _cleanup_free_ char *q = NULL, *preload = NULL;
                 int r = i == 0 ? quote_exec_path(app->argv[i], &q) : quote_exec_arg(app->argv[i], &q);
+                /* node_compat: node -r PRELOAD, before node's own options and the script. */
+                if (r >= 0 && i == 0 && app->node_compat == NODE_COMPAT_PM2)
+                        r = quote_exec_arg(app->node_preload, &preload);
                 if (r < 0) {
-                        *ret_error = dup_error("exec: argument '%s' %s", app->argv[i], r);
+                        *ret_error = dup_error("exec: argument '%s' %s", preload || i ? app->argv[i] : app->node_preload, r);
                         return r;
                 }
-                if (buffer_printf(&b, "%s%s", i ? " " : "", q) < 0)
+                if (buffer_printf(&b, "%s%s%s%s", i ? " " : "", q, preload ? " -r " : "", strempty(preload)) < 0)
                         return -ENOMEM;
         }
         *ret = buffer_steal(&b);
@@ -139,6 +150,35 @@ static int raw_value(char ***l, const char *what, const char *v, char **ret_erro
                 return r;
         }
         return strv_push(l, e);
+}
+
+/* node_compat's variables for the preload, and the cron_restart timer's values. */
+static int fill_pm2_values(const App *app, Scope scope, Values *vals, char **ret_error) {
+        _cleanup_free_ char *timer = NULL, *path = NULL, *command = NULL;
+        int r;
+
+        if (app->node_compat == NODE_COMPAT_PM2 &&
+            ((r = one(&vals->v[V_NODE_COMPAT_ENV], app->ready == READY_LISTEN ? "CLUSTERCTL_PM2_READY=listen"
+                                                                              : "CLUSTERCTL_PM2_READY=message")) < 0 ||
+             (r = one(&vals->v[V_NODE_COMPAT_ENV], app->shutdown_with_message ? "CLUSTERCTL_PM2_SHUTDOWN=message"
+                                                                               : "CLUSTERCTL_PM2_SHUTDOWN=signal")) < 0))
+                return r;
+        if (!app->cron_calendar)
+                return 0;
+        r = quote_exec_path(app->clusterctl_path, &path);
+        if (r < 0) {
+                *ret_error = dup_error("cron_restart: the path of clusterctl, '%s', %s", app->clusterctl_path, r);
+                return r;
+        }
+        if (asprintf_safe(&timer, "%s.reload.timer", app->name) < 0 ||
+            asprintf_safe(&command, "%s %s reload %s --wait", path, scope == SCOPE_SYSTEM ? "--system" : "--user",
+                          app->name) < 0 ||
+            (r = one(&vals->v[V_RELOAD_TIMER], timer)) < 0 || (r = one(&vals->v[V_RELOAD_COMMAND], command)) < 0)
+                return -ENOMEM;
+        for (size_t i = 0; app->cron_calendar[i]; i++)
+                if ((r = one(&vals->v[V_ON_CALENDAR], app->cron_calendar[i])) < 0)
+                        return r;
+        return 0;
 }
 
 static int fill_values(const App *app, Scope scope, const SandboxLimits *limits, Values *vals, char **ret_error) {
@@ -200,8 +240,8 @@ static int fill_values(const App *app, Scope scope, const SandboxLimits *limits,
             (r = one(&v[V_NONBLOCKING], has_listen && app->socket_mode == SOCKET_MODE_SHARED ? "yes" : NULL)) < 0 ||
             (r = one(&v[V_START_LIMIT_INTERVAL], has_listen && app->socket_mode == SOCKET_MODE_SHARED ? "0" : NULL)) < 0 ||
             (r = hardening_lines(app->hardening, scope, limits, &v[V_HARDENING])) < 0 ||
-            (r = one(&v[V_TYPE], app->ready == READY_NOTIFY ? "notify" : "exec")) < 0 ||
-            (r = one(&v[V_NOTIFY_ACCESS], app->ready == READY_NOTIFY ? "all" : NULL)) < 0 ||
+            (r = one(&v[V_TYPE], app->ready == READY_EXEC ? "exec" : "notify")) < 0 ||
+            (r = one(&v[V_NOTIFY_ACCESS], app->ready == READY_EXEC ? NULL : "all")) < 0 ||
             (r = one(&v[V_EXEC_START], exec)) < 0 || (r = one(&v[V_INSTANCE_ENV], instance_env)) < 0 ||
             (r = one(&v[V_KILL_SIGNAL], app->kill_signal)) < 0 || (r = one(&v[V_RESTART], app->restart)) < 0 ||
             (r = one(&v[V_MEMORY_MAX], app->memory_max)) < 0 ||
@@ -238,7 +278,7 @@ static int fill_values(const App *app, Scope scope, const SandboxLimits *limits,
         for (size_t i = 0; has_listen && app->listen[i]; i++)
                 if ((r = raw_value(&v[V_LISTEN], "listen", app->listen[i], ret_error)) < 0)
                         return r;
-        return 0;
+        return fill_pm2_values(app, scope, vals, ret_error);
 }
 
 static int render_one(const char *tmpl, const Values *vals, const App *app, char *const *extra, UnitSet *set,
@@ -286,6 +326,17 @@ int render_app_units(const App *app, Scope scope, const SandboxLimits *limits, U
             (r = render_one(units_target_in, &vals, app, NULL, &set, target)) < 0) {
                 *ret_error = strdup("internal error: a unit template could not be rendered");
                 return r;
+        }
+        if (app->cron_calendar) {
+                _cleanup_free_ char *timer = NULL, *reload = NULL;
+                if (asprintf_safe(&timer, "%s.reload.timer", app->name) < 0 ||
+                    asprintf_safe(&reload, "%s.reload.service", app->name) < 0)
+                        return -ENOMEM;
+                if ((r = render_one(units_reload_timer_in, &vals, app, NULL, &set, timer)) < 0 ||
+                    (r = render_one(units_reload_service_in, &vals, app, NULL, &set, reload)) < 0) {
+                        *ret_error = strdup("internal error: the cron_restart templates could not be rendered");
+                        return r;
+                }
         }
         if (app->listen && app->listen[0]) {
                 bool shared = app->socket_mode == SOCKET_MODE_SHARED;

@@ -115,7 +115,10 @@ static int run_group(Run *run, const char *method, const unsigned *group, size_t
                                 return e;
                 }
         }
-        if ((e = bus_get_unit_infos(run->c->bus, units, &after, now_usec() + FETCH_TIMEOUT_USEC)) < 0)
+        if ((e = bus_get_unit_infos(run->c->bus, units,
+                                    UNIT_PROPERTIES_STATE | UNIT_PROPERTY_BIT(UNIT_INVOCATION_ID) |
+                                            UNIT_PROPERTY_BIT(UNIT_ACTIVE_ENTER_MONOTONIC),
+                                    &after, now_usec() + FETCH_TIMEOUT_USEC)) < 0)
                 return e;
         for (size_t i = 0; i < n && e >= 0; i++) {
                 const Job *j = job_waiter_get(w, i);
@@ -131,9 +134,7 @@ static int run_group(Run *run, const char *method, const unsigned *group, size_t
                 if (e >= 0 && is_spare(run, group[i]))
                         event(run, ROLLOUT_SPARE_READY, units[i], NULL);
         }
-        for (size_t i = 0; i < n; i++)
-                unit_info_done(&after[i]);
-        free(after);
+        unit_infos_free(after, n);
         return e < 0 ? e : 0;
 }
 
@@ -234,16 +235,14 @@ static int final_check(Run *run) {
 
         if (!units)
                 return -ENOMEM;
-        if ((e = bus_get_unit_infos(run->c->bus, units, &now, now_usec() + FETCH_TIMEOUT_USEC)) < 0)
+        if ((e = bus_get_unit_infos(run->c->bus, units, UNIT_PROPERTIES_STATE, &now, now_usec() + FETCH_TIMEOUT_USEC)) < 0)
                 return e;
         /* Signals that came with the reply are processed before deciding. */
         (void) bus_run_until(run->c->bus, 0, NULL, NULL);
         for (size_t i = 0; i < run->res->n_moved && e >= 0; i++)
                 if (!unit_watch_state(run->watch, units[i]) && !streq_ptr(now[i].active_state, "active"))
                         unit_watch_mark_failed(run->watch, units[i], strna(now[i].active_state));
-        for (size_t i = 0; i < run->res->n_moved; i++)
-                unit_info_done(&now[i]);
-        free(now);
+        unit_infos_free(now, run->res->n_moved);
         return take_watch_failures(run);
 }
 

@@ -180,7 +180,8 @@ int unitfs_target_disable(const char *dir, Scope scope, const char *app) {
 
 static bool is_unit_file_name(const char *name) {
         return name[0] != '.' && (endswith(name, ".service") || endswith(name, ".socket") ||
-                                  endswith(name, ".target") || endswith(name, ".conf"));
+                                  endswith(name, ".target") || endswith(name, ".timer") ||
+                                  endswith(name, ".conf"));
 }
 
 /* Adds relpath when it is a regular file whose marker names app (any app when NULL). */

@@ -164,6 +164,12 @@ int run_jobs_and_report(Cluster *c, const char *method, char *const *units, cons
         if (!units || !units[0])
                 return 0;
         r = cluster_run_jobs(c, method, units, &w, NULL, NULL);
+        if (r == -ECONNRESET) {
+                log_error("lost the connection to the manager while %s; it may still finish the jobs "
+                          "('clusterctl status' shows where they are)", verb_ing);
+                job_waiter_free(w);
+                return EXIT_FAILURE_;
+        }
         if (r < 0 && r != -ETIME) {
                 job_waiter_free(w);
                 return log_error_errno(r, "%s failed: %m", verb_ing);

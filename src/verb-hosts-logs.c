@@ -5,6 +5,7 @@
 
 #include "hosts.h"
 #include "output.h"
+#include "printable.h"
 #include "util.h"
 #include "verb-common.h"
 
@@ -29,9 +30,10 @@ typedef struct HostsLogs {
 static const char *const colours[] = { "\033[36m", "\033[33m", "\033[35m", "\033[32m", "\033[34m", "\033[31m" };
 
 static void print_line(HostsLogs *l, size_t host, json_object *e) {
-        const char *name = l->h.runs[host].host->display, *message = strempty(json_str(e, "message"));
+        const char *name = l->h.runs[host].host->display;
         int64_t instance = json_int(e, "instance", -1);
         int priority = (int) json_int(e, "priority", 6);
+        _cleanup_free_ char *message = NULL;
         char who[96];
 
         if (arg_json) {
@@ -39,6 +41,10 @@ static void print_line(HostsLogs *l, size_t host, json_object *e) {
                 printf("%s\n", json_object_to_json_string_ext(e, JSON_C_TO_STRING_PLAIN));
                 return;
         }
+        /* The host's JSON carried the app's line exactly, escape sequences included. */
+        message = printable_text(json_str(e, "message"));
+        if (!message)
+                return;
         if (arg_raw) {
                 printf("%s\n", message);
                 return;

@@ -6,6 +6,7 @@
 
 #include "journal.h"
 #include "output.h"
+#include "printable.h"
 #include "remote.h"
 #include "timeparse.h"
 #include "unitfs.h"
@@ -25,6 +26,7 @@ static void on_signal(int sig) {
 static const char *const colours[] = { "\033[36m", "\033[33m", "\033[35m", "\033[32m", "\033[34m", "\033[31m" };
 
 static void print_entry(const char *app, const LogEntry *e, bool colour) {
+        _cleanup_free_ char *text = NULL;
         char prefix[96];
 
         if (e->instance >= 0)
@@ -52,15 +54,21 @@ static void print_entry(const char *app, const LogEntry *e, bool colour) {
                        e->priority);
                 json_print_string(stdout, e->message);
                 printf("}\n");
-        } else if (arg_raw)
-                printf("%s\n", e->message);
+                return;
+        }
+        /* The app wrote it: shown, never obeyed, on a terminal or in a file. */
+        text = printable_text(e->message);
+        if (!text)
+                return;
+        if (arg_raw)
+                printf("%s\n", text);
         else if (colour) {
                 const char *c = colours[(e->instance < 0 ? 0 : e->instance) % (int) ELEMENTSOF(colours)];
                 /* Errors (priority ≤ 3) stand out in bold red, as journalctl shows them. */
-                printf("%s%s |\033[0m %s%s%s\n", c, prefix, e->priority <= 3 ? "\033[1;31m" : "", e->message,
+                printf("%s%s |\033[0m %s%s%s\n", c, prefix, e->priority <= 3 ? "\033[1;31m" : "", text,
                        e->priority <= 3 ? "\033[0m" : "");
         } else
-                printf("%s | %s\n", prefix, e->message);
+                printf("%s | %s\n", prefix, text);
 }
 
 static int parse_priority(const char *s, int *ret) {

@@ -255,6 +255,26 @@ static int do_reload(Reload *r, const char *config_path) {
         return reload_execute(r, pending, n_pending);
 }
 
+/* cron_restart's timer follows the config: started when it asks for one (start would only do it
+ * at the next start), stopped when it no longer does. */
+static int sync_reload_timer(Reload *r) {
+        _cleanup_strv_free_ char **loaded = NULL;
+        _cleanup_free_ char *timer = NULL;
+
+        if (!r->config || asprintf_safe(&timer, "%s.reload.timer", r->app) < 0)
+                return 0;
+        bool wanted = r->config->cron_calendar != NULL;
+        if (!wanted && (cluster_loaded_units(r->c, r->app, &loaded) < 0 || !strv_contains(loaded, timer)))
+                return 0;
+        char *const units[] = { timer, NULL };
+        int e = run_jobs_and_report(r->c, wanted ? "StartUnit" : "StopUnit", units, wanted ? "starting" : "stopping");
+        /* A timer whose files are gone fails once its service cannot be loaded: forget that, as delete does. */
+        if (!wanted)
+                (void) sd_bus_call_method(r->c->bus, SD_DEST, SD_PATH, SD_MANAGER, "ResetFailedUnit", NULL, NULL, "s",
+                                          timer);
+        return e;
+}
+
 static int run_verb(const char *verb, char **argv, Cluster *c) {
         _cleanup_(app_list_done) AppList apps = {};
         _cleanup_(reload_done) Reload r = { .c = c, .app = argv[1], .verb = verb };
@@ -275,7 +295,8 @@ static int run_verb(const char *verb, char **argv, Cluster *c) {
         reload_set_options(&r);
         r.canary_count = arg_canary_count;
         r.canary_percent = arg_canary_percent;
-        return do_reload(&r, config_path);
+        e = do_reload(&r, config_path);
+        return e || arg_dry_run || !streq(verb, "reload") ? e : sync_reload_timer(&r);
 }
 
 int verb_reload(int argc, char **argv, Cluster *c) {

@@ -9,6 +9,7 @@
 #include "app-status.h"
 #include "journal.h"
 #include "output.h"
+#include "printable.h"
 #include "util.h"
 #include "verb-common.h"
 
@@ -97,15 +98,16 @@ static void ring_done(LogRing *r) {
 static void read_new_logs(LogReader *reader, const char *app, LogRing *ring) {
         LogEntry e;
         while (log_reader_next(reader, &e) > 0) {
+                _cleanup_free_ char *text = printable_text(e.message);
                 char *line = NULL;
-                /* Control characters would move the cursor: show them as spaces. */
-                for (char *p = e.message; *p; p++)
-                        if ((unsigned char) *p < 0x20)
+                /* A tab would take more columns than the line is cut to. */
+                for (char *p = text; p && *p; p++)
+                        if (*p == '\t')
                                 *p = ' ';
                 if (e.instance >= 0)
-                        asprintf_safe(&line, "%s@%d | %s", app, e.instance, e.message);
+                        asprintf_safe(&line, "%s@%d | %s", app, e.instance, strempty(text));
                 else
-                        asprintf_safe(&line, "%s | %s", app, e.message);
+                        asprintf_safe(&line, "%s | %s", app, strempty(text));
                 if (line)
                         ring_push(ring, line);
                 log_entry_done(&e);

@@ -7,7 +7,8 @@ set -euo pipefail
 
 DEMO_PACKAGES=(
 	cmake gcc make pkg-config    # build
-	libsystemd-dev libconfig-dev libjson-c-dev # the libraries clusterctl links
+	libsystemd-dev libconfig-dev # the libraries clusterctl links
+	libjson-c-dev libyaml-dev    # (json-c and libyaml read PM2's ecosystem files)
 	systemd dbus-user-session    # the private manager
 	nodejs curl python3          # the Node example, and talking to it
 )
@@ -21,6 +22,8 @@ PACKAGES=(
 )
 
 [[ ${1:-} == --demo ]] && PACKAGES=("${DEMO_PACKAGES[@]}")
+# npm installs the frameworks of the PM2 test apps; NodeSource's nodejs carries its own npm.
+[[ ${1:-} == --demo ]] || command -v npm >/dev/null || PACKAGES+=(npm)
 missing=()
 for p in "${PACKAGES[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -2,6 +2,9 @@
  * It takes its sockets the systemd way (sd_listen_fds), says READY=1 when it can serve, stops
  * gracefully on SIGTERM, and can be told to misbehave (fail, start slowly, crash, log) by flags
  * given on the command line or in $TESTAPP_FLAGS, so a config can change it through env alone.
+ * With --hostile-output it writes what a compromised app might, for clusterctl to show inert:
+ * terminal escape sequences in a log line and in its sd_notify STATUS=, and a journal entry
+ * whose PRIORITY= is no syslog level.
  *
  * Endpoints (any method; every response carries Connection: close):
  *   /env/NAME   value of $NAME plus "\n", or 404
@@ -31,6 +34,7 @@
 #include <unistd.h>
 
 #include <systemd/sd-daemon.h>
+#include <systemd/sd-journal.h>
 
 #define LISTENERS_MAX 64
 #define CONNS_MAX 1024
@@ -49,6 +53,7 @@ static bool arg_crash_signal;
 static long arg_log_lines;
 static double arg_log_every;
 static bool arg_verbose;
+static bool arg_hostile_output;
 
 typedef enum ConnState {
         CONN_READING,
@@ -86,7 +91,7 @@ static void usage(FILE *f) {
         fprintf(f,
                 "usage: testapp [--port N] [--instance-var NAME] [--fail-before-ready]\n"
                 "               [--ready-delay SECS] [--crash-after SECS [--crash-signal]]\n"
-                "               [--log-lines N] [--log-every SECS] [--verbose]\n"
+                "               [--log-lines N] [--log-every SECS] [--verbose] [--hostile-output]\n"
                 "Sockets come from LISTEN_FDS (sd_listen_fds); without it, --port or $PORT\n"
                 "on 127.0.0.1. Flags are also read from $TESTAPP_FLAGS (space separated).\n");
 }
@@ -114,7 +119,7 @@ static int parse_long(const char *s, long min, long max, long *ret) {
 /* $TESTAPP_FLAGS go first so that explicit command-line flags override them. */
 static int parse_argv(int argc, char **argv) {
         enum { ARG_PORT = 0x100, ARG_INSTANCE_VAR, ARG_FAIL, ARG_READY_DELAY, ARG_CRASH_AFTER,
-               ARG_CRASH_SIGNAL, ARG_LOG_LINES, ARG_LOG_EVERY, ARG_VERBOSE, ARG_HELP };
+               ARG_CRASH_SIGNAL, ARG_LOG_LINES, ARG_LOG_EVERY, ARG_VERBOSE, ARG_HOSTILE, ARG_HELP };
         static const struct option options[] = {
                 { "port",              required_argument, NULL, ARG_PORT },
                 { "instance-var",      required_argument, NULL, ARG_INSTANCE_VAR },
@@ -125,6 +130,7 @@ static int parse_argv(int argc, char **argv) {
                 { "log-lines",         required_argument, NULL, ARG_LOG_LINES },
                 { "log-every",         required_argument, NULL, ARG_LOG_EVERY },
                 { "verbose",           no_argument,       NULL, ARG_VERBOSE },
+                { "hostile-output",    no_argument,       NULL, ARG_HOSTILE },
                 { "help",              no_argument,       NULL, ARG_HELP },
                 {}
         };
@@ -178,6 +184,9 @@ static int parse_argv(int argc, char **argv) {
                         break;
                 case ARG_VERBOSE:
                         arg_verbose = true;
+                        break;
+                case ARG_HOSTILE:
+                        arg_hostile_output = true;
                         break;
                 case ARG_HELP:
                         usage(stdout);
@@ -291,6 +300,19 @@ static void print_log_lines(void) {
                 /* SD_ERR ("<3>"): journald stores the line at priority 3, as apps mark their errors. */
                 fprintf(stderr, SD_ERR "stderr line from instance %s\n", instance_name());
         fflush(stdout);
+}
+
+/* A retitled window, a cleared screen, a line overwritten after a carriage return, a colour
+ * that never ends: each escape spelled out in the line, so a test can find it printed inert. */
+#define HOSTILE_LINE "hostile \033]0;HOSTILE-TITLE\007\033[2J\033[H\rHOSTILE-OVERWRITE \033[31mHOSTILE-RED"
+#define HOSTILE_STATUS "STATUS=hostile \033]0;HOSTILE-TITLE\007\033[2J"
+
+static void print_hostile_output(void) {
+        if (!arg_hostile_output)
+                return;
+        printf(HOSTILE_LINE "\n");
+        fflush(stdout);
+        sd_journal_send("MESSAGE=hostile priority", "PRIORITY=99999999999999999999", NULL);
 }
 
 static void conn_free(Conn *c) {
@@ -529,6 +551,7 @@ int main(int argc, char **argv) {
                 return 1;
 
         print_log_lines();
+        print_hostile_output();
 
         /* A stop request during a slow start is honoured at once, as a real app would. */
         if (arg_ready_delay > 0 && wait_for_signal(sigfd, now_ms() + (int64_t) (arg_ready_delay * 1000)))
@@ -539,7 +562,7 @@ int main(int argc, char **argv) {
                 return 3;
         }
 
-        sd_notify(0, "READY=1\nSTATUS=serving");
+        sd_notify(0, arg_hostile_output ? "READY=1\n" HOSTILE_STATUS : "READY=1\nSTATUS=serving");
         if (arg_verbose)
                 fprintf(stderr, "testapp: instance %s pid %d serving on %d socket(s)\n",
                         instance_name(), (int) getpid(), n_listeners);

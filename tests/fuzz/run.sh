@@ -5,7 +5,7 @@
 # sanitizer report or failed check; the input is kept in build-fuzz/crashes/<target>/ and
 # replays with `build-fuzz/tests/fuzz/fuzz-<target> <file>`.
 #
-# Environment: FUZZ_SECONDS, FUZZ_TARGETS ("config render marker"), FUZZ_CC (clang),
+# Environment: FUZZ_SECONDS, FUZZ_TARGETS ("config render marker pm2"), FUZZ_CC (clang),
 # FUZZ_BUILD_DIR (build-fuzz), FUZZ_KNOWN_BUGS=1 to
 # report the known bugs of src/ too (see tests/fuzz/README.md). Without clang or libFuzzer this
 # skips (exit 77), except under CI=true, where it fails: the fuzzing must not quietly vanish.
@@ -13,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 seconds=${FUZZ_SECONDS:-60}
-read -r -a targets <<<"${FUZZ_TARGETS:-config render marker}"
+read -r -a targets <<<"${FUZZ_TARGETS:-config render marker pm2}"
 cc=${FUZZ_CC:-clang}
 build=${FUZZ_BUILD_DIR:-build-fuzz}
 
@@ -49,7 +49,7 @@ for t in "${targets[@]}"; do
 	mkdir -p "$work/corpus" "$build/crashes/$t"
 	cp -r "tests/fuzz/corpus/$t/." "$work/corpus/"
 	secs=$seconds
-	[[ $t == marker ]] && secs=$(((seconds + 2) / 3))
+	[[ $t == marker || $t == pm2 ]] && secs=$(((seconds + 2) / 3))
 	dict=()
 	[[ -f tests/fuzz/$t.dict ]] && dict=(-dict="tests/fuzz/$t.dict")
 	echo "fuzz-$t: ${secs}s from $(find "$work/corpus" -type f | wc -l) seeds"

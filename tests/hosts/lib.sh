@@ -71,7 +71,7 @@ cleanup_apps() {
 }
 
 begin() {
-	trap cleanup_apps EXIT
+	at_exit cleanup_apps
 	log "$TEST_NAME: hosts ${HOSTS[*]} ($HOSTS_STATE)"
 }
 
@@ -118,7 +118,7 @@ stop_loads() { # DESCRIPTION
 	LOAD_PIDS=()
 	for h in "${HOSTS[@]}"; do
 		failed=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["failed"])' "$WORK/load-$h.json") ||
-			fail "$1 on $h" "no load summary" "$(cat "$WORK/load-$h.err")"
+			{ fail "$1 on $h" "no load summary" "$(cat "$WORK/load-$h.err")"; continue; }
 		ok=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["ok"])' "$WORK/load-$h.json")
 		if ((failed == 0 && ok > 0)); then pass "$1 on $h ($ok requests, 0 failed)"; else
 			fail "$1 on $h" "$(cat "$WORK/load-$h.json")"; fi

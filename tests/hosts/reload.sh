@@ -6,7 +6,8 @@ source "$(dirname "$0")/lib.sh"
 begin
 
 app=hweb
-conf=$(write_config $app 3999 'instances = 4;' 'env = { APP_VERSION = "v1"; TESTAPP_FLAGS = "--log-lines 2"; };')
+# --hostile-output: escape sequences in a log line and in STATUS=, shown inert across hosts too.
+conf=$(write_config $app 3999 'instances = 4;' 'env = { APP_VERSION = "v1"; TESTAPP_FLAGS = "--log-lines 2 --hostile-output"; };')
 check "start FILE on three hosts" start_app $app "$conf"
 for h in "${HOSTS[@]}"; do
 	expect_eq "$h: four instances on v1" "$(versions_on "$h" $app 4)" "v1 v1 v1 v1 "
@@ -21,6 +22,7 @@ for h in "${HOSTS[@]}"; do
 	expect_eq "status: a summary line for $h" "$(grep -cE "^$h +$app: 4/4 instances active" "$WORK/stdout")" 1
 	expect_eq "status: four instance rows for $h" "$(grep -cE "^$h +[0-3] +$app@[0-3]\.service +active/running" "$WORK/stdout")" 4
 done
+expect_no_control_bytes "status across hosts prints no control byte" "$WORK/stdout"
 expect_exit 0 "status --json across hosts" cc status $app "${ALL[@]}" --json
 expect_eq "status --json: every host, every instance active" "$(python3 -c '
 import json, sys
@@ -39,6 +41,10 @@ expect_exit 0 "logs across hosts" cc logs $app "${ALL[@]}" -n 50
 for h in "${HOSTS[@]}"; do
 	expect_contains "logs show $h's instances" "$WORK/stdout" "$h $app@1 | line 2 of 2 from instance 1"
 done
+expect_no_control_bytes "logs across hosts print no control byte" "$WORK/stdout"
+expect_contains "…but the app's escape sequences as text" "$WORK/stdout" 'HOSTILE-OVERWRITE \e[31mHOSTILE-RED'
+expect_exit 0 "logs --raw across hosts" cc logs $app "${ALL[@]}" -n 50 --raw
+expect_no_control_bytes "logs --raw across hosts prints no control byte" "$WORK/stdout"
 expect_exit 0 "logs --json across hosts" cc logs $app "${ALL[@]}" -n 50 --json
 expect_eq "logs are merged in time order" "$(python3 -c '
 import json, sys

@@ -55,4 +55,21 @@ sleep 0.3
 expect_exit 0 "reload --wait waits for the lock" cc reload killed --wait
 wait "$pid" && pass "the first reload also succeeded" || fail "the first reload also succeeded"
 
+# A lock whose holder left no pid we can read (digits past any pid) names no one.
+lockfile=$XDG_RUNTIME_DIR/clusterctl/other.lock
+printf '4294967297\n' >"$lockfile"
+python3 -c 'import fcntl, sys, time
+f = open(sys.argv[1], "r+"); fcntl.flock(f, fcntl.LOCK_EX); print("locked", flush=True); time.sleep(60)' \
+	"$lockfile" >"$WORK/holder.out" &
+holder=$!
+for _ in $(seq 50); do
+	grep -q locked "$WORK/holder.out" && break
+	sleep 0.1
+done
+expect_exit 1 "a command on an app another process holds is refused" cc reload other
+expect_contains "…saying another command is working on it" "$WORK/stderr" "another clusterctl command is working on 'other'"
+expect_not_contains "…without naming a pid it cannot know" "$WORK/stderr" "(pid "
+kill "$holder"
+wait "$holder" 2>/dev/null || true
+
 finish

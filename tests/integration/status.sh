@@ -27,12 +27,29 @@ assert s["socket"]["unit"] == "stat.socket", s
 PY
 
 expect_exit 0 "ls is status" cc ls stat
+expect_contains "ls prints the same summary" "$WORK/stdout" "stat: 3/3 instances active"
 expect_exit 0 "status of all apps" cc status
-expect_contains "all-apps list names stat" "$WORK/stdout" "stat"
+head -n 1 "$WORK/stdout" | grep -qE '^APP +ACTIVE +SOCKET +STATE +LAST RELOAD$' && pass "all-apps list: the header" ||
+	fail "all-apps list: the header" "$(cat "$WORK/stdout")"
+grep -qE '^stat +3/3 +stat\.socket active +ok +-$' "$WORK/stdout" &&
+	pass "all-apps list: stat's row says 3/3, its socket active, ok, never reloaded" ||
+	fail "all-apps list: stat's row" "$(cat "$WORK/stdout")"
+expect_exit 0 "status of all apps --json" cc status --json
+python3 - "$WORK/stdout" <<'PY' && pass "all-apps json: stat's entry agrees" || fail "all-apps json" "$(cat "$WORK/stdout")"
+import json, sys
+apps = [a for a in json.load(open(sys.argv[1]))["apps"] if a["app"] == "stat"]
+assert apps == [{"app": "stat", "desired": 3, "active": 3, "state": "ok", "socket": "stat.socket",
+                 "last_reload_usec": None}], apps
+PY
 
 systemctl --user stop stat@2.service
 expect_exit 3 "status exits 3 with one instance stopped" cc status stat
 expect_contains "summary shows 2/3" "$WORK/stdout" "stat: 2/3 instances active"
+grep -qE '^2 +stat@2\.service +inactive/dead +- ' "$WORK/stdout" && pass "the stopped instance's row: inactive/dead, no pid" ||
+	fail "the stopped instance's row" "$(cat "$WORK/stdout")"
+expect_exit 3 "the all-apps list exits 3 too" cc status
+grep -qE '^stat +2/3 +stat\.socket active +degraded ' "$WORK/stdout" && pass "…and calls stat degraded" ||
+	fail "all-apps list: degraded" "$(cat "$WORK/stdout")"
 expect_exit 3 "status --json exits 3 too" cc status stat --json
 expect_eq "json active=2" "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["active"])' "$WORK/stdout")" 2
 

@@ -4,18 +4,16 @@
 # piped output keeps every column at full width.
 source "$(dirname "$0")/lib.sh"
 begin
-command -v tmux >/dev/null || fail "tmux is installed" "tests/deps.sh installs it"
+command -v tmux >/dev/null || bail_out "tmux is installed" "tests/deps.sh installs it"
 
 conf=$(write_config wtab 18261 'instances = 3;' 'env = { TESTAPP_FLAGS = "--log-every 0.5"; };')
 expect_exit 0 "start 3" start_app wtab "$conf"
 
-TMUX_SOCKET="clusterctl-tables-$$"
-tm() { tmux -L "$TMUX_SOCKET" "$@"; }
-trap 'tm kill-server 2>/dev/null; cleanup_apps' EXIT
+at_exit 'tm kill-server 2>/dev/null'
 ENV="env XDG_RUNTIME_DIR=$XDG_RUNTIME_DIR XDG_CONFIG_HOME=$XDG_CONFIG_HOME XDG_STATE_HOME=$XDG_STATE_HOME"
 
 # Runs a command in an 80x30 terminal; the screen, wrapped lines joined, goes to $WORK/screen.
-in_terminal() { # NAME COMMAND
+screen_at_80() { # NAME COMMAND
 	tm new-session -d -s "$1" -x 80 -y 30 "$ENV COLUMNS= $2; echo DONE-$1; sleep 30"
 	for _ in $(seq 100); do
 		tm capture-pane -p -J -t "$1" | grep -q "DONE-$1" && break
@@ -28,7 +26,7 @@ fits_80() { # DESCRIPTION
 	awk 'length($0) > 80 { bad = 1 } END { exit bad }' "$WORK/screen" && pass "$1" || fail "$1" "$(cat "$WORK/screen")"
 }
 
-in_terminal status "$CLUSTERCTL --user status wtab"
+screen_at_80 status "$CLUSTERCTL --user status wtab"
 fits_80 "status: no line wider than 80 columns"
 expect_contains "status: the unit column stays" "$WORK/screen" "wtab@2.service"
 grep -E 'active/running +[0-9]+ ' "$WORK/screen" >/dev/null && pass "status: STATE is as wide as its content" ||
@@ -38,7 +36,7 @@ for col in STATE PID REV UPTIME RESTARTS MEMORY STATUS; do
 done
 expect_not_contains "status at 80 columns: INSTANCE (the unit's index again) gave way" "$WORK/screen" "INSTANCE"
 
-in_terminal all "$CLUSTERCTL --user status"
+screen_at_80 all "$CLUSTERCTL --user status"
 fits_80 "status without an app: no line wider than 80 columns"
 expect_contains "status without an app names the app" "$WORK/screen" "wtab"
 

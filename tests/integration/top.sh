@@ -3,14 +3,12 @@
 # the terminal is restored.
 source "$(dirname "$0")/lib.sh"
 begin
-command -v tmux >/dev/null || fail "tmux is installed" "tests/deps.sh installs it"
+command -v tmux >/dev/null || bail_out "tmux is installed" "tests/deps.sh installs it"
 
 conf=$(write_config topper 18221 'instances = 2;' 'env = { TESTAPP_FLAGS = "--log-lines 2 --log-every 0.5"; };')
 expect_exit 0 "start 2" start_app topper "$conf"
 
-TMUX_SOCKET="clusterctl-test-$$"
-tm() { tmux -L "$TMUX_SOCKET" "$@"; }
-trap 'tm kill-server 2>/dev/null; cleanup_apps' EXIT
+at_exit 'tm kill-server 2>/dev/null'
 tm new-session -d -s top -x 150 -y 30 \
 	"env XDG_RUNTIME_DIR=$XDG_RUNTIME_DIR XDG_CONFIG_HOME=$XDG_CONFIG_HOME $CLUSTERCTL --user top topper; echo TOP-EXITED; stty -a | tr ' ' '\n' | grep -x -e icanon -e echo; sleep 30"
 

@@ -4,7 +4,7 @@
 # manager and started again; status says the watchdog restarted it.
 source "$(dirname "$0")/lib.sh"
 begin
-[[ -n ${TESTAPP_JS:-} ]] || fail "TESTAPP_JS is set" "the Node test app is needed"
+[[ -n ${TESTAPP_JS:-} ]] || bail_out "TESTAPP_JS is set" "the Node test app is needed"
 
 conf=$(write_config wdog 18271 'instances = 2;' 'watchdog = 1;')
 sed -i "s|^exec = .*|script = \"$APPDIR/testapp.js\";|" "$conf"

@@ -1,20 +1,37 @@
-# The checks every test script uses: each prints a TAP-like line; the first that fails prints
-# what was expected and ends the script with status 1. Needs $WORK (a scratch directory) set.
+# The checks every test script uses: each prints a TAP-like line. As git's test_expect_success
+# does, a failed check prints what was expected and the script keeps going, so one run shows every
+# failure; `finish` ends the script. At its exit the script prints "N passed, M failed" with the
+# failed checks' names, runs what it registered with at_exit, and exits 1 if any check failed or
+# it stopped before `finish` (an unchecked command failing under set -e, or `bail_out`). A script
+# sourcing this leaves the EXIT trap to it and adds its clean-up with at_exit. Needs $WORK (a
+# scratch directory) set.
 CHECKS=0
+FAILED=()
+FINISHED=
+EXIT_HOOKS=()
 
 log() { printf '# %s\n' "$*"; }
 
+# fail DESCRIPTION [DETAIL...]: records a failed check and returns 0, so the script goes on.
 fail() {
-	printf 'not ok %d - %s\n' $((CHECKS + 1)) "$1"
+	CHECKS=$((CHECKS + 1))
+	FAILED+=("$CHECKS - $1")
+	printf 'not ok %d - %s\n' "$CHECKS" "$1"
 	shift
 	local line
 	for line in "$@"; do printf '#   %s\n' "$line"; done
-	exit 1
+	return 0
 }
 
 pass() {
 	CHECKS=$((CHECKS + 1))
 	printf 'ok %d - %s\n' "$CHECKS" "$1"
+}
+
+# bail_out DESCRIPTION [DETAIL...]: a failure after which the rest of the script means nothing.
+bail_out() {
+	fail "$@"
+	exit 1
 }
 
 # check DESCRIPTION COMMAND...: the command must succeed.
@@ -54,6 +71,38 @@ expect_not_contains() { # DESCRIPTION FILE TEXT
 	if ! grep -qF -- "$3" "$2"; then pass "$1"; else fail "$1" "'$3' unexpectedly in:" "$(cat "$2")"; fi
 }
 
+# No byte a terminal acts on in FILE: ESC, BEL, CR, nor any other control character but tab
+# and newline (what clusterctl prints of an app's text is escaped).
+expect_no_control_bytes() { # DESCRIPTION FILE
+	if LC_ALL=C grep -q $'[\x01-\x08\x0b-\x1f\x7f]' "$2"; then
+		fail "$1" "control bytes in:" "$(cat -v "$2")"
+	else
+		pass "$1"
+	fi
+}
+
+# at_exit COMMAND: run COMMAND (a string for eval) when the script ends; the last registered
+# runs first.
+at_exit() { EXIT_HOOKS+=("$1"); }
+
+# The summary, also when the script stopped early. Returns the script's exit status.
+checks_report() { # STATUS
+	local status=$1 name
+	[[ -n $FINISHED ]] || fail "the script ran to its end (it stopped with status $status)"
+	printf '# %d passed, %d failed\n' $((CHECKS - ${#FAILED[@]})) ${#FAILED[@]}
+	for name in "${FAILED[@]}"; do printf '#   failed: %s\n' "$name"; done
+	((${#FAILED[@]} == 0))
+}
+
+checks_on_exit() {
+	local status=$? i
+	checks_report "$status" && status=0 || status=1
+	for ((i = ${#EXIT_HOOKS[@]} - 1; i >= 0; i--)); do eval "${EXIT_HOOKS[i]}" || true; done
+	exit "$status"
+}
+trap checks_on_exit EXIT
+
 finish() {
-	printf '%d passed, 0 failed\n' "$CHECKS"
+	FINISHED=1
+	exit 0 # the EXIT trap reports, and fails the script if a check failed
 }

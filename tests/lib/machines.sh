@@ -259,7 +259,18 @@ start_loop() {
 	die "$NAME: the boot loop did not start"
 }
 
+# The loop outlives the command that started it: it must not keep that command's files open (a
+# lock the caller holds, a pipe a test runner waits on to close). 255 is bash's own script file.
+close_inherited_fds() {
+	local fd
+	for fd in /proc/$BASHPID/fd/*; do
+		fd=${fd##*/}
+		if ((fd > 2 && fd != 255)); then eval "exec $fd>&-" 2>/dev/null || true; fi
+	done
+}
+
 cmd_loop() {
+	close_inherited_fds
 	echo $$ >"$DIR/loop.pid"
 	local args=(-D "$ROOT" --register=no --keep-unit -M "$FULL" --network-namespace-path="/run/netns/$NETNS"
 		--console=read-only --resolv-conf=off -b) unit rc

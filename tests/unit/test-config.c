@@ -424,10 +424,9 @@ TEST(relative_paths_against_config_dir) {
         ASSERT_STREQ(l.apps[0].env_file, CONFIG_DIR "/env/web.env");
 }
 
-/* BUG (src/config.c, absolute_path): "cwd = \"../app\";" becomes WorkingDirectory=/etc/clusterctl/../app,
- * which systemd refuses ("WorkingDirectory= path is not normalized", a fatal unit error); with
- * env_file = "../web.env" systemd ignores EnvironmentFile= and starts the app without its
- * environment. Expected: the path normalized to /etc/app (or a file:line error). */
+/* A relative path is made absolute against the config's directory and normalized: systemd
+ * refuses WorkingDirectory=/etc/clusterctl/../app ("path is not normalized", a fatal unit error)
+ * and ignores such an EnvironmentFile=, starting the app without its environment. */
 TEST(relative_paths_with_dot_dot_are_normalized) {
         static const char *const lines[] = { "cwd = \"../app\";", "env_file = \"../web.env\";",
                                              "cwd = \"./app/../srv/./x\";" };
@@ -680,10 +679,9 @@ TEST(error_command_not_in_path) {
                      "interpreter: command 'ruby' not found in PATH");
 }
 
-/* BUG (src/config.c, find_in_path): access(X_OK) is true for directories, so a command that
- * names a directory in PATH "resolves" to it (e.g. exec = "X11" → /usr/bin/X11 on Debian), and
- * exec = [ "" ] resolves to the first PATH directory itself ("/usr/local/bin/"). The shell skips
- * directories; expected: "command '…' not found in PATH" (and an empty command refused). */
+/* Resolving a command through PATH skips directories, as the shell does: access(X_OK) is true
+ * for them too, so "X11" would otherwise resolve to /usr/bin/X11 on Debian, and an empty command
+ * to the first PATH directory itself. */
 TEST(error_command_that_is_a_directory) {
         _cleanup_tmpdir_ char *bin = fake_path(ARGV("unrelated"));
         _cleanup_free_ char *sub = NULL;
@@ -697,9 +695,8 @@ TEST(error_command_that_is_a_directory) {
         EXPECT_ERROR("name = \"web\";\n" NO_SANDBOX "exec = [ \"\" ];\n", 3, "exec:");
 }
 
-/* BUG (src/config.c, build_argv → resolve_argv0): `exec = ();` (or `[]`) leaves argv NULL and
- * resolve_argv0 dereferences app->argv[0]: a segfault in `clusterctl check`. Expected the same
- * error as an empty string: "exec: command line is empty" at the exec line. */
+/* An empty exec list gets the same error as an empty string, at the exec line (it once left argv
+ * NULL for the command resolution to dereference). */
 TEST(error_exec_empty_list) {
         EXPECT_ERROR("name = \"web\";\nexec = ();\n", 2, "exec: command line is empty");
         EXPECT_ERROR("name = \"web\";\nexec = [];\n", 2, "exec: command line is empty");
@@ -728,10 +725,8 @@ TEST(error_bad_listen_values) {
         CHECK(load_ok(fits, &l)); /* 107 bytes + NUL fill sun_path exactly */
 }
 
-/* BUG (src/config.c, add_listen → get_string): a non-string element in a listen list is reported
- * as "(null): expected a string, got an integer": list elements have no name, and NULL is passed
- * to printf's %s. Expected: "listen: …" (e.g. "listen: element 0: expected a string"). Same for
- * a control character in a listen list element. */
+/* An error in an element of a listen list names the key, "listen: …": list elements have no name
+ * of their own to put in the message. */
 TEST(error_listen_list_element_names_the_key) {
         EXPECT_ERROR(BASE "listen = ( 3000 );\n", 3, "listen");
         EXPECT_ERROR(BASE "listen = ( \"3000\", \"/run/a\\n\" );\n", 3, "listen");
@@ -950,9 +945,8 @@ TEST(error_memory_and_cpu) {
         EXPECT_ERROR_TABLE(cases);
 }
 
-/* BUG (src/config.c, parse_cpu_weight, parse_listen, rollout.batch): a 64-bit integer (100L) is
- * refused with a self-contradicting message, "cpu_weight: expected an integer, got an integer",
- * where instances, memory_max and the timeouts take it. Expected: treated as the integer it is. */
+/* A 64-bit integer (100L) is an integer to every key that takes one, checked against its range
+ * like any other. */
 TEST(error_int64_values_are_integers) {
         EXPECT_ERROR(BASE "cpu_weight = 5000000000L;\n", 3, "cpu_weight: 5000000000 is out of range");
         EXPECT_ERROR(BASE "listen = 70000L;\n", 3, "listen: port 70000 is out of range");
@@ -1004,9 +998,8 @@ TEST(error_user_group_env_names) {
         EXPECT_ERROR(text, 3, "cwd: path is too long (at most 4095 bytes)");
 }
 
-/* BUG (src/config.c, absolute_path): a cwd longer than PATH_MAX passes, but systemd refuses
- * WorkingDirectory= beyond PATH_MAX ("Failed to resolve unit specifiers in working directory
- * path", a fatal unit error). Expected: refused at the cwd line. */
+/* A cwd longer than PATH_MAX is refused at its line: systemd refuses such a WorkingDirectory=
+ * ("Failed to resolve unit specifiers in working directory path", a fatal unit error). */
 TEST(error_cwd_longer_than_path_max) {
         _cleanup_free_ char *longdir = repeat_string("d", 5000);
         _cleanup_free_ char *text = concat(BASE, "cwd = \"/", longdir, "\";\n", NULL);
@@ -1171,9 +1164,8 @@ TEST(error_in_included_file) {
         }
 }
 
-/* BUG (src/config.c, fail_at): an error inside an @include'd file names it as written in the
- * @include line ("common.conf:3: unknown key 'bogus'"), relative to nothing the user can see
- * when clusterctl runs elsewhere. Expected the full path, as for the main file. */
+/* An error inside an @include'd file names that file by its full path, as for the main file,
+ * not as written in the @include line (relative to nothing the user sees). */
 TEST(error_in_included_file_names_its_full_path) {
         _cleanup_tmpdir_ char *dir = tmpdir_new();
         _cleanup_free_ char *path = NULL, *common = NULL;

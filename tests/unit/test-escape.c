@@ -75,9 +75,8 @@ TEST(user_name_is_valid) {
         ASSERT_FALSE(user_name_is_valid("jürgen"));
 }
 
-/* BUG (src/escape.c, user_name_is_valid): "." and ".." are accepted, but systemd refuses them
- * ("Invalid user/group name or numeric ID", a fatal unit error), so `user = "..";` passes
- * `clusterctl check` and renders a unit that cannot start. */
+/* "." and ".." are no user names: systemd refuses them ("Invalid user/group name or numeric ID",
+ * a fatal unit error), so `check` must too. */
 TEST(user_name_is_valid_refuses_dot_names) {
         ASSERT_FALSE(user_name_is_valid("."));
         ASSERT_FALSE(user_name_is_valid(".."));

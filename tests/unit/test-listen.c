@@ -49,9 +49,9 @@ TEST(listen_address_normalize_invalid) {
         ASSERT_EQ_INT(listen_address_normalize(NULL, &(char *) { NULL }), -EINVAL);
 }
 
-/* BUG (src/listen.c, listen_address_normalize): a unix path with "." or ".." components is
- * accepted, but systemd refuses ListenStream=/run/../web.sock ("Failed to load configuration:
- * Operation not permitted") and the socket unit does not load. */
+/* A unix socket path with "." or ".." components is refused: systemd refuses
+ * ListenStream=/run/../web.sock ("Failed to load configuration: Operation not permitted") and
+ * the socket unit would not load. */
 TEST(listen_address_normalize_refuses_dot_dot) {
         const char *const bad[] = { "/run/../web.sock", "/run/x/..", "/../web.sock" };
         for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
