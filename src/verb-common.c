@@ -168,7 +168,7 @@ int run_jobs_and_report(Cluster *c, const char *method, char *const *units, cons
                 log_error("lost the connection to the manager while %s; it may still finish the jobs "
                           "('clusterctl status' shows where they are)", verb_ing);
                 job_waiter_free(w);
-                return EXIT_FAILURE_;
+                return r; /* reported: a failure for every caller, which tests r < 0 */
         }
         if (r < 0 && r != -ETIME) {
                 job_waiter_free(w);

@@ -155,10 +155,10 @@ static int status_one(Cluster *c, const char *app) {
 static const TableColumn app_columns[] = {
         { .header = "APP" },
         { .header = "ACTIVE" },
+        { .header = "SOCKET", .shorten_rank = 1, .shorten_min = 10, .hide_rank = 3 },
         { .header = "STATE" },
         { .header = "REV", .hide_rank = 5 },
         { .header = "ROLLOUT", .hide_rank = 4 },
-        { .header = "SOCKET", .shorten_rank = 1, .shorten_min = 10, .hide_rank = 3 },
         { .header = "LAST RELOAD", .hide_rank = 2 },
 };
 
@@ -195,7 +195,7 @@ static int add_app_row(Table *t, const AppStatus *s, const char *state) {
                 snprintf(rev, sizeof(rev), "%u", s->revision);
         if (s->rollout != ROLLOUT_NONE)
                 snprintf(rollout, sizeof(rollout), "%s", rollout_shown_to_string(s->rollout));
-        const char *row[] = { s->app, active, state, rev, rollout, socket, reloaded };
+        const char *row[] = { s->app, active, socket, state, rev, rollout, reloaded };
         return table_add_row(t, row);
 }
 

@@ -30,7 +30,7 @@ assert i1["ready_s"] is not None and i1["ready_s"] >= 0, i1
 PY
 	fail "restarts agree" "$(cat "$WORK/stdout")"
 expect_exit 0 "status table" cc status restarter
-grep -E "^1 +restarter@1.service +active/running +[0-9]+ +[^ ]+ +1 " "$WORK/stdout" >/dev/null &&
+grep -E "^1 +restarter@1.service +active/running +[0-9]+ +1 +[^ ]+ +1 " "$WORK/stdout" >/dev/null &&
 	pass "the table shows 1 restart" || fail "the table shows 1 restart" "$(cat "$WORK/stdout")"
 
 expect_exit 0 "status --cpu-sample" cc status restarter --cpu-sample 0.3 --json
