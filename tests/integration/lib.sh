@@ -82,6 +82,17 @@ in_terminal() {
 # systemctl --user show -p PROP --value UNIT
 unit_prop() { systemctl --user show -p "$2" --value "$1"; }
 
+# Waits up to 10 s for the manager to have started UNIT again: active, with a main process other
+# than OLD_PID. The caller checks the outcome.
+wait_restarted() { # UNIT OLD_PID
+	local pid _
+	for _ in $(seq 100); do
+		pid=$(unit_prop "$1" MainPID)
+		[[ $pid != 0 && $pid != "$2" && $(unit_prop "$1" ActiveState) == active ]] && return 0
+		sleep 0.1
+	done
+}
+
 # The environment of a unit's main process, one VAR=value a line.
 main_environ() {
 	local pid

@@ -65,11 +65,7 @@ grep -E '^3 +mix@3\.service +active/running +[0-9]+ +1 ' "$WORK/stdout" >/dev/nu
 # new version. Its revision follows.
 old_pid=$(unit_prop mix@4.service MainPID)
 kill -KILL "$old_pid"
-for _ in $(seq 100); do
-	pid=$(unit_prop mix@4.service MainPID)
-	[[ $pid != 0 && $pid != "$old_pid" && $(unit_prop mix@4.service ActiveState) == active ]] && break
-	sleep 0.1
-done
+wait_restarted mix@4.service "$old_pid"
 expect_eq "mix@4 came back with the new version" "$(instance_env mix 4 APP_VERSION)" v2
 status_json mix
 expect_eq "and status says revision 2 for it" \

@@ -9,11 +9,7 @@ expect_exit 0 "start 3" start_app restarter "$conf"
 old=$(unit_prop restarter@1.service MainPID)
 start_load 18211
 kill -KILL "$old"
-for _ in $(seq 100); do
-	pid=$(unit_prop restarter@1.service MainPID)
-	[[ $pid != 0 && $pid != "$old" && $(unit_prop restarter@1.service ActiveState) == active ]] && break
-	sleep 0.1
-done
+wait_restarted restarter@1.service "$old"
 stop_load "the other instances kept serving through the kill" 8
 expect_eq "the manager restarted it" "$(unit_prop restarter@1.service ActiveState)" active
 

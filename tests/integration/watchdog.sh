@@ -6,7 +6,8 @@ source "$(dirname "$0")/lib.sh"
 begin
 [[ -n ${TESTAPP_JS:-} ]] || bail_out "TESTAPP_JS is set" "the Node test app is needed"
 
-conf=$(write_config wdog 18271 'instances = 2;' 'watchdog = 1;')
+# kill_timeout: a hung instance ignores SIGTERM, and delete at the end would wait out the manager's 90 s.
+conf=$(write_config wdog 18271 'instances = 2;' 'watchdog = 1;' 'kill_timeout = 1;')
 sed -i "s|^exec = .*|script = \"$APPDIR/testapp.js\";|" "$conf"
 expect_exit 0 "start 2 Node instances with a 1 s watchdog" start_app wdog "$conf"
 expect_eq "the unit has WatchdogSec=" "$(unit_prop wdog@0.service WatchdogUSec)" 1s
