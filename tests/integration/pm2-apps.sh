@@ -53,7 +53,7 @@ serve_and_reload() {
 	for i in $untouched; do
 		expect_eq "$mode: $app@$i still runs v2" "$(instance_env "$app" $i APP_VERSION)" v2
 	done
-	expect_eq "$mode: $app: the old version answers" "$(instances_seen "$port" 30)" "$untouched "
+	expect_eq "$mode: $app: the old version answers" "$(instances_seen "$port" 60)" "$untouched "
 	cp "$WORK/$app.js.good" "$script"
 	expect_exit 0 "$mode: $app: reload after the fix" cc reload "$app"
 	expect_eq "$mode: $app: all 4 back" "$(instances_seen "$port" 40)" "0 1 2 3 "
