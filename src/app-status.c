@@ -2,9 +2,12 @@
 #include "app-status.h"
 
 #include "fileio.h"
+#include "journal.h"
 #include "lock.h"
 #include "output.h"
 #include "printable.h"
+#include "reload.h"
+#include "revstore.h"
 #include "util.h"
 
 #define PROPERTIES_TIMEOUT_USEC (25ULL * 1000000ULL)
@@ -47,11 +50,54 @@ static uint64_t read_last_reload(Scope scope, const char *app) {
         return v;
 }
 
+/* Which revision each instance runs, which one is loaded, and whether a rollout is unfinished.
+ * Only read: nothing here is needed to show the instances themselves. */
+static void read_revisions(Scope scope, AppStatus *s) {
+        _cleanup_free_ RevisionLoad *loads = NULL;
+        size_t n_loads = 0;
+        uint8_t boot[16];
+
+        if (revstore_loads(scope, s->app, &loads, &n_loads) >= 0 && revstore_current_boot(boot) >= 0) {
+                for (size_t i = 0; i < s->n; i++) {
+                        const UnitInfo *u = &s->instances[i].info;
+                        if (u->main_pid > 0)
+                                s->instances[i].revision = revision_of_process(loads, n_loads, boot,
+                                                                               u->exec_main_start_monotonic);
+                }
+                s->revision = revision_loaded(loads, n_loads);
+        }
+        if (rollout_state_load(scope, s->app, &s->rollout_state) < 0)
+                return;
+        s->rollout = s->rollout_state.phase == ROLLOUT_PHASE_PAUSED   ? ROLLOUT_PAUSED
+                     : s->rollout_state.phase == ROLLOUT_PHASE_FAILED ? ROLLOUT_STOPPED
+                     : app_lock_held(scope, s->app)                   ? ROLLOUT_ROLLING
+                                                                      : ROLLOUT_INTERRUPTED;
+}
+
+/* Instances the watchdog had killed, from the manager's records in the journal: looked up only for
+ * instances that restarted at all, so a healthy app costs nothing. */
+static void read_watchdog_kills(Cluster *c, AppStatus *s) {
+        _cleanup_free_ unsigned *counts = NULL;
+        unsigned top = 0;
+        uint32_t manager;
+
+        for (size_t i = 0; i < s->n; i++)
+                if (s->instances[i].info.has_n_restarts && s->instances[i].info.n_restarts > 0)
+                        top = s->instances[i].index + 1 > top ? s->instances[i].index + 1 : top;
+        if (top == 0 || cluster_manager_pid(c, &manager) < 0 || !(counts = calloc(top, sizeof(unsigned))) ||
+            journal_watchdog_kills(c->scope, s->app, manager, counts, top) < 0)
+                return;
+        for (size_t i = 0; i < s->n; i++)
+                if (s->instances[i].index < top)
+                        s->instances[i].watchdog_kills = counts[s->instances[i].index];
+}
+
 /* What status and top show of an instance beyond its state, which the list of units brings. */
 #define STATUS_PROPERTIES                                                                                \
         (UNIT_PROPERTY_BIT(SERVICE_RESULT) | UNIT_PROPERTY_BIT(SERVICE_STATUS_TEXT) |                    \
          UNIT_PROPERTY_BIT(SERVICE_MAIN_PID) | UNIT_PROPERTY_BIT(SERVICE_N_RESTARTS) |                   \
          UNIT_PROPERTY_BIT(UNIT_ACTIVE_ENTER) | UNIT_PROPERTY_BIT(SERVICE_EXEC_MAIN_START) |             \
+         UNIT_PROPERTY_BIT(SERVICE_EXEC_MAIN_START_MONOTONIC) |                                          \
          UNIT_PROPERTY_BIT(SERVICE_MEMORY_CURRENT) | UNIT_PROPERTY_BIT(SERVICE_CPU_USAGE))
 
 static UnitInfo *find_info(UnitInfo *infos, size_t n, const char *name) {
@@ -145,6 +191,8 @@ int collect_status(Cluster *c, const char *app, AppStatus *ret) {
                         s.active += unit_is_active(&s.instances[i].info);
                 }
         s.last_reload_usec = read_last_reload(c->scope, app);
+        read_revisions(c->scope, &s);
+        read_watchdog_kills(c, &s);
         *ret = s;
         s = (AppStatus) {};
         return 0;
@@ -180,6 +228,61 @@ void record_last_reload(Scope scope, const char *app) {
                 (void) write_file_atomic(path, text, 0644);
 }
 
+const char *rollout_shown_to_string(RolloutShown r) {
+        switch (r) {
+        case ROLLOUT_ROLLING:
+                return "rolling";
+        case ROLLOUT_PAUSED:
+                return "paused";
+        case ROLLOUT_STOPPED:
+                return "stopped on failure";
+        case ROLLOUT_INTERRUPTED:
+                return "interrupted";
+        default:
+                return NULL;
+        }
+}
+
+unsigned instances_on_revision(const AppStatus *s, unsigned number) {
+        unsigned n = 0;
+        for (size_t i = 0; i < s->n; i++)
+                n += s->instances[i].enabled && number && s->instances[i].revision == number;
+        return n;
+}
+
+void format_status_summary(const AppStatus *s, char *buf, size_t size) {
+        unsigned looping = 0, limit_hit = 0, watchdog = 0;
+        Buffer b = {};
+
+        for (size_t i = 0; i < s->n; i++) {
+                looping += streq_ptr(s->instances[i].info.sub_state, "auto-restart");
+                limit_hit += hit_restart_limit(&s->instances[i].info);
+                watchdog += streq_ptr(s->instances[i].info.result, "watchdog") || s->instances[i].watchdog_kills > 0;
+        }
+        (void) buffer_printf(&b, "%s: %u/%u instances active", s->app, s->active, s->desired);
+        if (s->socket_unit)
+                (void) buffer_printf(&b, ", %s %s", s->socket_unit, strna(s->socket.active_state));
+        if (s->revision)
+                (void) buffer_printf(&b, ", revision %u", s->revision);
+        if (s->rollout != ROLLOUT_NONE) {
+                unsigned to = s->rollout_state.revision, on = instances_on_revision(s, to);
+                if (s->rollout == ROLLOUT_ROLLING)
+                        (void) buffer_printf(&b, ", rolling out revision %u (%u of %u on it)", to, on, s->desired);
+                else
+                        (void) buffer_printf(&b, ", rollout of revision %u %s%s (%u of %u on it)", to,
+                                             rollout_shown_to_string(s->rollout),
+                                             s->rollout == ROLLOUT_PAUSED ? " after its canary" : "", on, s->desired);
+        }
+        if (looping)
+                (void) buffer_printf(&b, ", %u crash-looping (restarting after exits)", looping);
+        if (watchdog)
+                (void) buffer_printf(&b, ", %u restarted by the watchdog", watchdog);
+        if (limit_hit)
+                (void) buffer_printf(&b, ", %u stopped by the restart limit", limit_hit);
+        snprintf(buf, size, "%s", strempty(b.data));
+        buffer_done(&b);
+}
+
 static void format_uptime(const UnitInfo *u, char *buf, size_t size) {
         uint64_t now = realtime_usec();
         if (unit_is_active(u) && u->active_enter_usec > 0 && u->active_enter_usec <= now)
@@ -198,54 +301,127 @@ static void format_cpu(const Instance *in, char *buf, size_t size) {
                 snprintf(buf, size, "-");
 }
 
-void format_instance_row(const Instance *in, char *buf, size_t size) {
+
+/* "active/running", or why it is down: "failed/failed (exit-code, restart limit)". */
+static char *format_state(const Instance *in) {
         const UnitInfo *u = &in->info;
+        bool show_result = u->result && !streq(u->result, "success") && !unit_is_active(u);
+        char *s = NULL;
+
+        asprintf_safe(&s, "%s/%s%s%s%s%s%s", strna(u->active_state), strna(u->sub_state), show_result ? " (" : "",
+                      show_result ? u->result : "", hit_restart_limit(u) ? ", restart limit" : "",
+                      show_result ? ")" : "", in->enabled ? "" : " (disabled)");
+        return s;
+}
+
+enum {
+        COL_INSTANCE,
+        COL_UNIT,
+        COL_STATE,
+        COL_PID,
+        COL_REV,
+        COL_UPTIME,
+        COL_RESTARTS,
+        COL_MEMORY,
+        COL_CPU,
+        COL_READY,
+        COL_STATUS,
+        _COL_MAX,
+};
+
+/* The order columns give way in, least useful first: INSTANCE repeats the unit's index, READY is
+ * history; the app's STATUS text is cut before anything goes. UNIT stays. */
+static const TableColumn status_columns[_COL_MAX] = {
+        [COL_INSTANCE] = { .header = "INSTANCE", .hide_rank = 2 },
+        [COL_UNIT] = { .header = "UNIT" },
+        [COL_STATE] = { .header = "STATE", .shorten_rank = 7, .shorten_min = 14 },
+        [COL_REV] = { .header = "REV", .hide_rank = 11 },
+        [COL_PID] = { .header = "PID", .hide_rank = 8 },
+        [COL_UPTIME] = { .header = "UPTIME", .hide_rank = 9 },
+        [COL_RESTARTS] = { .header = "RESTARTS", .hide_rank = 6 },
+        [COL_MEMORY] = { .header = "MEMORY", .hide_rank = 5 },
+        [COL_CPU] = { .header = "CPU", .hide_rank = 4 },
+        [COL_READY] = { .header = "READY", .hide_rank = 3 },
+        [COL_STATUS] = { .header = "STATUS", .shorten_rank = 1, .shorten_min = 12, .hide_rank = 10 },
+};
+
+/* top: the cpu it samples is what one watches; pid and uptime matter less there. */
+static const TableColumn top_columns[_COL_MAX] = {
+        [COL_INSTANCE] = { .header = "INSTANCE", .hide_rank = 2 },
+        [COL_UNIT] = { .header = "UNIT" },
+        [COL_STATE] = { .header = "STATE", .shorten_rank = 7, .shorten_min = 14 },
+        [COL_REV] = { .header = "REV", .hide_rank = 8 },
+        [COL_PID] = { .header = "PID", .hide_rank = 4 },
+        [COL_UPTIME] = { .header = "UPTIME", .hide_rank = 5 },
+        [COL_RESTARTS] = { .header = "RESTARTS", .hide_rank = 6 },
+        [COL_MEMORY] = { .header = "MEMORY", .hide_rank = 10 },
+        [COL_CPU] = { .header = "CPU" },
+        [COL_READY] = { .header = "READY", .hide_rank = 3 },
+        [COL_STATUS] = { .header = "STATUS", .shorten_rank = 1, .shorten_min = 12, .hide_rank = 9 },
+};
+
+/* An instance's row; with host, a first cell naming it (status over several hosts). */
+static int add_instance_row(Table *t, const Instance *in, const char *host) {
+        const UnitInfo *u = &in->info;
+        char index[16], rev[16] = "-", pid[16] = "-", uptime[32], restarts[48] = "-", mem[16] = "-", cpu[32],
+                ready[16] = "-";
+        _cleanup_free_ char *state = format_state(in);
         _cleanup_free_ char *status = printable_text(u->status_text); /* the app's STATUS= */
-        char state[64], pid[16] = "-", uptime[32], restarts[16] = "-", mem[16] = "-", cpu[32], ready[16] = "-";
         double rs = ready_seconds(u);
 
+        if (!state || !status)
+                return -ENOMEM;
         for (char *p = status; p && *p; p++)
                 if (*p == '\t')
                         *p = ' '; /* the columns stay in place */
-
-        /* Why it is down, when it is: "failed/failed (exit-code, restart limit)". */
-        bool show_result = u->result && !streq(u->result, "success") && !unit_is_active(u);
-        snprintf(state, sizeof(state), "%s/%s%s%s%s%s%s", strna(u->active_state), strna(u->sub_state),
-                 show_result ? " (" : "", show_result ? u->result : "", hit_restart_limit(u) ? ", restart limit" : "",
-                 show_result ? ")" : "", in->enabled ? "" : " (disabled)");
+        snprintf(index, sizeof(index), "%u", in->index);
+        if (in->revision)
+                snprintf(rev, sizeof(rev), "%u", in->revision);
         if (u->main_pid > 0)
                 snprintf(pid, sizeof(pid), "%u", u->main_pid);
         format_uptime(u, uptime, sizeof(uptime));
-        if (u->has_n_restarts)
+        if (u->has_n_restarts && in->watchdog_kills > 0)
+                snprintf(restarts, sizeof(restarts), "%u (%u watchdog)", u->n_restarts, in->watchdog_kills);
+        else if (u->has_n_restarts)
                 snprintf(restarts, sizeof(restarts), "%u", u->n_restarts);
         if (u->memory_current != UINT64_MAX)
                 format_bytes(u->memory_current, mem, sizeof(mem));
         format_cpu(in, cpu, sizeof(cpu));
         if (rs >= 0)
                 snprintf(ready, sizeof(ready), "%.2fs", rs);
-        snprintf(buf, size, "%-8u %-22s %-26s %-8s %-9s %-8s %-8s %-8s %-7s %s", in->index, strna(u->name), state, pid,
-                 uptime, restarts, mem, cpu, ready, strna(status));
+        const char *cells[_COL_MAX + 1] = {
+                host,           index,           u->name,    state,  pid,   rev, uptime,
+                restarts,       mem,             cpu,        ready,  status,
+        };
+        return table_add_row(t, host ? cells : cells + 1);
 }
 
-const char *instance_table_header(void) {
-        return "INSTANCE UNIT                   STATE                      PID      UPTIME    RESTARTS MEMORY   CPU "
-               "     READY   STATUS";
+int status_instance_table(const AppStatus *s, bool live, Table *ret) {
+        _cleanup_(table_done) Table t = { .columns = live ? top_columns : status_columns, .n_columns = _COL_MAX };
+        int e;
+
+        for (size_t i = 0; i < s->n; i++)
+                if ((e = add_instance_row(&t, &s->instances[i], NULL)) < 0)
+                        return e;
+        *ret = t;
+        t = (Table) {};
+        return 0;
 }
 
-void format_status_summary(const AppStatus *s, char *buf, size_t size) {
-        unsigned looping = 0, limit_hit = 0;
-        int n;
-
-        for (size_t i = 0; i < s->n; i++) {
-                looping += streq_ptr(s->instances[i].info.sub_state, "auto-restart");
-                limit_hit += hit_restart_limit(&s->instances[i].info);
+const TableColumn *status_host_columns(size_t *ret_n) {
+        static TableColumn columns[_COL_MAX + 1];
+        if (!columns[0].header) {
+                columns[0] = (TableColumn) { .header = "HOST" };
+                memcpy(columns + 1, status_columns, sizeof(status_columns));
         }
-        n = snprintf(buf, size, "%s: %u/%u instances active", s->app, s->active, s->desired);
-        if (s->socket_unit && n >= 0 && (size_t) n < size)
-                n += snprintf(buf + n, size - (size_t) n, ", %s %s", s->socket_unit, strna(s->socket.active_state));
-        if (looping && n >= 0 && (size_t) n < size)
-                n += snprintf(buf + n, size - (size_t) n, ", %u crash-looping (restarting after exits)", looping);
-        if (limit_hit && n >= 0 && (size_t) n < size)
-                snprintf(buf + n, size - (size_t) n, ", %u stopped by the restart limit", limit_hit);
+        *ret_n = _COL_MAX + 1;
+        return columns;
 }
 
+int status_host_rows(Table *t, const AppStatus *s, const char *host) {
+        int e;
+        for (size_t i = 0; i < s->n; i++)
+                if ((e = add_instance_row(t, &s->instances[i], host)) < 0)
+                        return e;
+        return 0;
+}

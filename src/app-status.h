@@ -3,13 +3,25 @@
 #pragma once
 
 #include "cluster.h"
+#include "rollout.h"
+#include "table.h"
 
 typedef struct Instance {
         unsigned index;
         bool enabled;
         UnitInfo info;
         double cpu_percent; /* < 0: unknown */
+        unsigned revision;  /* what its running process was started with; 0: none or unknown */
+        unsigned watchdog_kills; /* in this boot, by the manager, for missing the watchdog */
 } Instance;
+
+typedef enum RolloutShown {
+        ROLLOUT_NONE,
+        ROLLOUT_ROLLING,     /* a command is moving instances now */
+        ROLLOUT_PAUSED,      /* after a canary */
+        ROLLOUT_STOPPED,     /* on a failure */
+        ROLLOUT_INTERRUPTED, /* the command that ran it is gone */
+} RolloutShown;
 
 typedef struct AppStatus {
         char *app;
@@ -20,6 +32,9 @@ typedef struct AppStatus {
         char *socket_unit;
         UnitInfo socket;
         uint64_t last_reload_usec; /* realtime; 0: unknown */
+        unsigned revision;         /* the one the manager has loaded; 0: unknown */
+        RolloutShown rollout;
+        RolloutState rollout_state; /* when rollout is not ROLLOUT_NONE */
 } AppStatus;
 
 void app_status_done(AppStatus *s);
@@ -35,7 +50,15 @@ double ready_seconds(const UnitInfo *u);
 /* Records a successful reload, for `status` without an app. */
 void record_last_reload(Scope scope, const char *app);
 
-/* Rows as status and top print them. */
-const char *instance_table_header(void);
-void format_instance_row(const Instance *in, char *buf, size_t size);
+/* "rolling", "paused", "stopped on failure", "interrupted", or NULL. */
+const char *rollout_shown_to_string(RolloutShown r);
+/* Instances running revision `number`. */
+unsigned instances_on_revision(const AppStatus *s, unsigned number);
+
+/* The instance table of status (live: of top, where cpu % matters more than the rest), sized by
+ * table_format; and the summary line above it. */
+int status_instance_table(const AppStatus *s, bool live, Table *ret);
+/* The same columns after a HOST one, and the rows of one host's app, for status over hosts. */
+const TableColumn *status_host_columns(size_t *ret_n);
+int status_host_rows(Table *t, const AppStatus *s, const char *host);
 void format_status_summary(const AppStatus *s, char *buf, size_t size);

@@ -151,6 +151,25 @@ void unit_info_init(UnitInfo *u) {
         *u = (UnitInfo) { .memory_current = UINT64_MAX, .cpu_usage_nsec = UINT64_MAX };
 }
 
+int bus_units_load_timestamp(sd_bus *bus, uint64_t *ret_monotonic, uint64_t *ret_realtime) {
+        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+        uint64_t mono = 0, real = 0;
+        int r;
+
+        r = sd_bus_get_property_trivial(bus, SD_DEST, SD_PATH, SD_MANAGER, "UnitsLoadTimestampMonotonic", &error, 't',
+                                        &mono);
+        if (r >= 0)
+                r = sd_bus_get_property_trivial(bus, SD_DEST, SD_PATH, SD_MANAGER, "UnitsLoadTimestamp", &error, 't',
+                                                &real);
+        if (r < 0)
+                return r;
+        if (mono == 0)
+                return -ENODATA;
+        *ret_monotonic = mono;
+        *ret_realtime = real;
+        return 0;
+}
+
 void unit_info_done(UnitInfo *u) {
         free(u->name);
         free(u->load_state);

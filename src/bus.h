@@ -18,6 +18,10 @@ int bus_connect(Scope scope, sd_bus **ret, char **ret_error);
 /* Manager.Reload(): re-reads unit files. Returns after the manager finished. */
 int bus_daemon_reload(sd_bus *bus, sd_bus_error *error);
 
+/* When the manager last (re)loaded its unit files (UnitsLoadTimestamp), monotonic and realtime µs:
+ * every process it starts from then on runs what it loaded then. */
+int bus_units_load_timestamp(sd_bus *bus, uint64_t *ret_monotonic, uint64_t *ret_realtime);
+
 /* The properties clusterctl shows and checks. Strings owned. */
 typedef struct UnitInfo {
         char *name;

@@ -59,17 +59,24 @@ void unit_plan_done(UnitPlan *p) {
 }
 
 int cluster_plan_units(Cluster *c, const App *app, unsigned count, bool force, UnitPlan *ret, char **ret_error) {
-        _cleanup_(unit_plan_done) UnitPlan plan = {};
         _cleanup_(unit_set_done) UnitSet want = {};
-        _cleanup_strv_free_ char **existing = NULL;
         int r;
 
         *ret_error = NULL;
         r = render_app_all(app, c->scope, &c->limits, count, &want, ret_error);
         if (r < 0)
                 return r;
-        for (size_t i = 0; i < want.n_files; i++) {
-                const UnitFile *f = &want.files[i];
+        return cluster_plan_set(c, app->name, &want, force, ret, ret_error);
+}
+
+int cluster_plan_set(Cluster *c, const char *app, const UnitSet *want, bool force, UnitPlan *ret, char **ret_error) {
+        _cleanup_(unit_plan_done) UnitPlan plan = {};
+        _cleanup_strv_free_ char **existing = NULL;
+        int r;
+
+        *ret_error = NULL;
+        for (size_t i = 0; i < want->n_files; i++) {
+                const UnitFile *f = &want->files[i];
                 _cleanup_free_ char *old = NULL;
 
                 r = unitfs_read(c->unit_dir, f->path, &old);
@@ -77,11 +84,11 @@ int cluster_plan_units(Cluster *c, const App *app, unsigned count, bool force, U
                         asprintf_safe(ret_error, "cannot read %s/%s: %s", c->unit_dir, f->path, strerror(-r));
                         return r;
                 }
-                if (old && !force && !marker_find(old, app->name)) {
+                if (old && !force && !marker_find(old, app)) {
                         asprintf_safe(ret_error,
                                       "%s/%s exists and was not written by clusterctl for '%s'; refusing to "
                                       "overwrite it (move it away, or use --force)",
-                                      c->unit_dir, f->path, app->name);
+                                      c->unit_dir, f->path, app);
                         return -EEXIST;
                 }
                 if (old && streq(old, f->text)) {
@@ -94,13 +101,13 @@ int cluster_plan_units(Cluster *c, const App *app, unsigned count, bool force, U
                         return r;
         }
         /* Our files that this config does not produce any more (socket mode changed, scaled down). */
-        r = unitfs_app_files(c->unit_dir, app->name, &existing);
+        r = unitfs_app_files(c->unit_dir, app, &existing);
         if (r < 0) {
                 asprintf_safe(ret_error, "cannot list %s: %s", c->unit_dir, strerror(-r));
                 return r;
         }
         for (size_t i = 0; existing && existing[i]; i++)
-                if (!unit_set_find(&want, existing[i]) && strv_extend(&plan.remove, existing[i]) < 0)
+                if (!unit_set_find(want, existing[i]) && strv_extend(&plan.remove, existing[i]) < 0)
                         return -ENOMEM;
         *ret = plan;
         plan = (UnitPlan) {};
@@ -151,6 +158,24 @@ int cluster_set_enabled(Cluster *c, const char *app, unsigned count) {
                 if (have[i] >= count && (r = unitfs_wants_remove(c->unit_dir, app, have[i])) < 0)
                         return r;
         return unitfs_target_enable(c->unit_dir, c->scope, app);
+}
+
+int cluster_manager_pid(Cluster *c, uint32_t *ret) {
+        _cleanup_(sd_bus_creds_unrefp) sd_bus_creds *creds = NULL;
+        pid_t pid;
+        int r;
+
+        /* Through a bus, the owner of the manager's name; connected to its private socket, the peer. */
+        if (sd_bus_is_bus_client(c->bus) > 0)
+                r = sd_bus_get_name_creds(c->bus, SD_DEST, SD_BUS_CREDS_PID, &creds);
+        else
+                r = sd_bus_get_owner_creds(c->bus, SD_BUS_CREDS_PID, &creds);
+        if (r < 0)
+                return r;
+        if ((r = sd_bus_creds_get_pid(creds, &pid)) < 0)
+                return r;
+        *ret = (uint32_t) pid;
+        return 0;
 }
 
 bool cluster_app_exists(Cluster *c, const char *app) {

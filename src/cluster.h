@@ -37,6 +37,8 @@ typedef struct UnitPlan {
 void unit_plan_done(UnitPlan *p);
 /* -EEXIST with *ret_error naming the file when a target file is not ours (and force is false). */
 int cluster_plan_units(Cluster *c, const App *app, unsigned count, bool force, UnitPlan *ret, char **ret_error);
+/* The same for a unit set given whole (undo: a revision's files and their drop-ins). */
+int cluster_plan_set(Cluster *c, const char *app, const UnitSet *want, bool force, UnitPlan *ret, char **ret_error);
 /* Writes and removes what the plan says. Writes first, so an interruption leaves whole files. */
 int cluster_apply_plan(Cluster *c, const UnitPlan *p, char **ret_error);
 static inline bool unit_plan_changes(const UnitPlan *p) {
@@ -47,6 +49,9 @@ static inline bool unit_plan_changes(const UnitPlan *p) {
 int cluster_enabled(Cluster *c, const char *app, unsigned **ret, size_t *ret_n);
 /* Makes exactly 0..count-1 enabled, and the target start at boot. */
 int cluster_set_enabled(Cluster *c, const char *app, unsigned count);
+
+/* The pid of the service manager at the other end of the connection. */
+int cluster_manager_pid(Cluster *c, uint32_t *ret);
 
 /* True when the app has our service template in the unit directory. */
 bool cluster_app_exists(Cluster *c, const char *app);

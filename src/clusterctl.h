@@ -47,6 +47,10 @@ extern bool arg_parallel;           /* --parallel: all hosts at once (start, sca
 extern unsigned arg_remote_protocol; /* --remote-protocol N: run by a controller; 0: not */
 extern bool arg_config_stdin;       /* --config-stdin: the config comes on stdin (with -H) */
 extern const char *arg_rollout_id;  /* --rollout-id ID: one rollout across hosts (reload) */
+extern unsigned arg_canary_count, arg_canary_percent; /* --canary; both 0: none */
+extern bool arg_override_pause;
+extern unsigned arg_to;   /* undo --to REV; 0: the revision before */
+extern unsigned arg_show; /* history --show REV; 0: list */
 
 /* What main() resolves before a verb runs, in this order. */
 typedef enum VerbFlags {
@@ -67,7 +71,7 @@ typedef struct Verb {
         int min_args;
         int max_args; /* -1: any */
         VerbFlags flags;
-        uint32_t options; /* OPTION(…) of each option it takes, besides the common ones */
+        uint64_t options; /* OPTION(…) of each option it takes, besides the common ones */
         /* Optional: checks the arguments' syntax before anything is contacted; 0, or -EINVAL after
          * saying what is wrong (a usage error). */
         int (*check_args)(int argc, char **argv);
@@ -81,6 +85,9 @@ int verb_start(int argc, char **argv, Cluster *c);
 int verb_stop(int argc, char **argv, Cluster *c);
 int verb_restart(int argc, char **argv, Cluster *c);
 int verb_reload(int argc, char **argv, Cluster *c);
+int verb_promote(int argc, char **argv, Cluster *c);
+int verb_undo(int argc, char **argv, Cluster *c);
+int verb_history(int argc, char **argv, Cluster *c);
 int verb_scale_check_args(int argc, char **argv);
 int verb_scale(int argc, char **argv, Cluster *c);
 int verb_status(int argc, char **argv, Cluster *c);

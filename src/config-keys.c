@@ -348,9 +348,44 @@ static int parse_cpu_weight(Parser *p, const config_setting_t *s, App *app) {
         return 0;
 }
 
+static int parse_watchdog(Parser *p, const config_setting_t *s, App *app) {
+        return get_seconds(p, s, 0, &app->watchdog);
+}
+
+static int parse_history_limit(Parser *p, const config_setting_t *s, App *app) {
+        if (!is_integer(s))
+                return fail_at(p, s, "history_limit: expected an integer, got %s", type_name(config_setting_type(s)));
+        long long v = config_setting_get_int64(s);
+        if (v < 1 || v > HISTORY_LIMIT_MAX)
+                return fail_at(p, s, "history_limit: %lld is out of range (1 to %d)", v, HISTORY_LIMIT_MAX);
+        app->history_limit = (unsigned) v;
+        return 0;
+}
+
+/* A count from min to INSTANCES_MAX, or "N%" of the instances. */
+static int parse_count_or_percent(Parser *p, const config_setting_t *e, const char *name, long long min,
+                                  unsigned *ret_count, unsigned *ret_percent) {
+        if (is_integer(e)) {
+                long long v = config_setting_get_int64(e);
+                if (v < min || v > INSTANCES_MAX)
+                        return fail_at(p, e, "%s: %lld is out of range (%lld to %d, or \"N%%\")", name, v, min,
+                                       INSTANCES_MAX);
+                *ret_count = (unsigned) v;
+                *ret_percent = 0;
+                return 0;
+        }
+        if (config_setting_type(e) != CONFIG_TYPE_STRING)
+                return fail_at(p, e, "%s: expected an integer or \"N%%\", got %s", name,
+                               type_name(config_setting_type(e)));
+        if (batch_spec_parse(config_setting_get_string(e), ret_count, ret_percent) < 0)
+                return fail_at(p, e, "%s: '%s' is not a count or a percentage (\"25%%\")", name,
+                               config_setting_get_string(e));
+        return 0;
+}
+
 static int parse_rollout(Parser *p, const config_setting_t *s, App *app) {
         if (config_setting_type(s) != CONFIG_TYPE_GROUP)
-                return fail_at(p, s, "rollout: expected a group { batch = 1; pause = 0.0; grace = 0.5; on_failure = \"stop\"; }");
+                return fail_at(p, s, "rollout: expected a group { batch = 1; surge = \"25%%\"; pause = 0.0; grace = 0.5; on_failure = \"stop\"; }");
         int n = config_setting_length(s);
         for (int i = 0; i < n; i++) {
                 const config_setting_t *e = config_setting_get_elem(s, (unsigned) i);
@@ -358,21 +393,13 @@ static int parse_rollout(Parser *p, const config_setting_t *s, App *app) {
                 int r;
 
                 if (streq(key, "batch")) {
-                        if (is_integer(e)) {
-                                long long b = config_setting_get_int64(e);
-                                if (b < 1 || b > INSTANCES_MAX)
-                                        return fail_at(p, e, "rollout.batch: %lld is out of range (1 to %d, or \"N%%\")",
-                                                       b, INSTANCES_MAX);
-                                app->rollout.batch = (unsigned) b;
-                                app->rollout.batch_percent = 0;
-                        } else if (config_setting_type(e) == CONFIG_TYPE_STRING) {
-                                r = batch_spec_parse(config_setting_get_string(e), &app->rollout.batch, &app->rollout.batch_percent);
-                                if (r < 0)
-                                        return fail_at(p, e, "rollout.batch: '%s' is not a count or a percentage (\"25%%\")",
-                                                       config_setting_get_string(e));
-                        } else
-                                return fail_at(p, e, "rollout.batch: expected an integer or \"N%%\", got %s",
-                                               type_name(config_setting_type(e)));
+                        if ((r = parse_count_or_percent(p, e, "rollout.batch", 1, &app->rollout.batch,
+                                                        &app->rollout.batch_percent)) < 0)
+                                return r;
+                } else if (streq(key, "surge")) {
+                        if ((r = parse_count_or_percent(p, e, "rollout.surge", 0, &app->rollout.surge,
+                                                        &app->rollout.surge_percent)) < 0)
+                                return r;
                 } else if (streq(key, "pause")) {
                         r = get_seconds(p, e, 0, &app->rollout.pause);
                         if (r < 0)
@@ -388,7 +415,7 @@ static int parse_rollout(Parser *p, const config_setting_t *s, App *app) {
                                 return r;
                         app->rollout.on_failure = (OnFailure) v;
                 } else
-                        return fail_at(p, e, "rollout: unknown key '%s' (batch, pause, grace, on_failure)", key);
+                        return fail_at(p, e, "rollout: unknown key '%s' (batch, surge, pause, grace, on_failure)", key);
         }
         return 0;
 }
@@ -421,6 +448,8 @@ static const KeyTable keys[] = {
         { "memory_max", parse_memory_max },
         { "cpu_weight", parse_cpu_weight },
         { "rollout", parse_rollout },
+        { "watchdog", parse_watchdog },
+        { "history_limit", parse_history_limit },
         { "hardening", parse_hardening },
         { "node_compat", parse_node_compat },
         { "shutdown_with_message", parse_shutdown_with_message },

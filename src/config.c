@@ -13,7 +13,6 @@
 #define DEFAULT_INSTANCE_VAR "NODE_APP_INSTANCE"
 #define DEFAULT_READY_TIMEOUT 30.0
 #define DEFAULT_RESTART_DELAY 1.0
-#define DEFAULT_GRACE 0.5
 #define CONFIG_SIZE_MAX (4 * 1024 * 1024)
 
 void config_error_done(ConfigError *e) {
@@ -77,7 +76,9 @@ static void app_set_defaults(App *app) {
         app->ready_timeout = DEFAULT_READY_TIMEOUT;
         app->kill_timeout = -1;
         app->restart_delay = DEFAULT_RESTART_DELAY;
-        app->rollout = (Rollout) { .batch = 1, .grace = DEFAULT_GRACE, .on_failure = ON_FAILURE_STOP };
+        app->rollout = (Rollout) { .batch = 1, .surge_percent = ROLLOUT_DEFAULT_SURGE_PERCENT,
+                                   .grace = ROLLOUT_DEFAULT_GRACE, .on_failure = ON_FAILURE_STOP };
+        app->history_limit = HISTORY_LIMIT_DEFAULT;
 }
 
 static const EnvVar *app_find_env(const App *app, const char *name) {
@@ -134,6 +135,11 @@ static int validate_app(Parser *p, const config_setting_t *group, App *app) {
                 if (streq(app->increment_var, app->instance_var))
                         return fail_at(p, s, "increment_var: '%s' is already the instance_var", app->increment_var);
         }
+        /* Only a notify app can ping the watchdog: with ready = "exec" the manager would ignore it. */
+        if (app->watchdog > 0 && app->ready != READY_NOTIFY)
+                return fail_at(p, config_setting_lookup((config_setting_t *) group, "watchdog"),
+                               "watchdog: needs ready = \"notify\" (the app sends WATCHDOG=1 the way it sends "
+                               "READY=1)");
         if (app->socket_mode == SOCKET_MODE_REUSEPORT)
                 for (size_t i = 0; app->listen && app->listen[i]; i++)
                         if (listen_address_is_unix(app->listen[i]))

@@ -50,9 +50,19 @@ typedef struct EnvVar {
         char *value;
 } EnvVar;
 
+/* Revisions kept of an app when its config says nothing. */
+#define HISTORY_LIMIT_DEFAULT 10
+#define HISTORY_LIMIT_MAX 1000
+
+/* What a rollout does when the config says nothing. */
+#define ROLLOUT_DEFAULT_GRACE 0.5
+#define ROLLOUT_DEFAULT_SURGE_PERCENT 25
+
 typedef struct Rollout {
         unsigned batch;       /* instances restarted together; 0 = use batch_percent */
         unsigned batch_percent;
+        unsigned surge;       /* spare instances started first; 0 = none, or use surge_percent */
+        unsigned surge_percent;
         double pause;         /* seconds between batches */
         double grace;         /* seconds an instance must stay up after READY */
         OnFailure on_failure;
@@ -91,6 +101,8 @@ typedef struct App {
         int cpu_weight; /* 0: unset */
         Hardening hardening;
         Rollout rollout;
+        double watchdog;        /* WatchdogSec=; 0: none */
+        unsigned history_limit; /* revisions kept */
         NodeCompat node_compat;
         char *node_preload;          /* absolute path of the preload, with node_compat */
         bool shutdown_with_message;  /* the stop signal becomes the 'shutdown' message */

@@ -1,9 +1,10 @@
-/* Where clusterctl's files live in each scope: the one place that reads XDG_CONFIG_HOME, HOME and
- * XDG_RUNTIME_DIR. Pure apart from reading the environment.
+/* Where clusterctl's files live in each scope: the one place that reads XDG_CONFIG_HOME,
+ * XDG_STATE_HOME, HOME and XDG_RUNTIME_DIR. Pure apart from reading the environment.
  *
  *                 --system              --user
  *   config        /etc                  $XDG_CONFIG_HOME, else $HOME/.config
  *   runtime       /run                  $XDG_RUNTIME_DIR
+ *   state         /var/lib              $XDG_STATE_HOME, else $HOME/.local/state
  */
 #pragma once
 
@@ -12,6 +13,7 @@
 typedef enum ScopeDir {
         SCOPE_DIR_CONFIG,
         SCOPE_DIR_RUNTIME,
+        SCOPE_DIR_STATE,
         _SCOPE_DIR_MAX,
 } ScopeDir;
 
@@ -24,5 +26,7 @@ int scope_path(Scope scope, ScopeDir which, const char *suffix, char **ret);
 int unit_dir_for_scope(Scope scope, char **ret);
 /* /run/clusterctl, or $XDG_RUNTIME_DIR/clusterctl: locks and the state of a rollout. */
 int runtime_dir_for_scope(Scope scope, char **ret);
+/* /var/lib/clusterctl/APP, or $XDG_STATE_HOME/clusterctl/APP: the app's revisions. */
+int app_state_dir(Scope scope, const char *app, char **ret);
 /* /etc/clusterctl/APP.conf, or $XDG_CONFIG_HOME/clusterctl/APP.conf. */
 int app_config_path(Scope scope, const char *app, char **ret);

@@ -25,6 +25,12 @@ int64_t json_int(json_object *o, const char *key, int64_t fallback) {
         return json_object_get_int64(v);
 }
 
+bool json_flag(json_object *o, const char *key) {
+        json_object *v;
+        return o && json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_boolean) &&
+               json_object_get_boolean(v);
+}
+
 double json_double(json_object *o, const char *key, double fallback) {
         json_object *v;
         if (!o || !json_object_object_get_ex(o, key, &v) ||

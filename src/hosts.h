@@ -56,3 +56,4 @@ int hosts_logs(int argc, char **argv);
 const char *json_str(json_object *o, const char *key);
 int64_t json_int(json_object *o, const char *key, int64_t fallback);
 double json_double(json_object *o, const char *key, double fallback);
+bool json_flag(json_object *o, const char *key); /* false when missing */

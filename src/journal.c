@@ -2,6 +2,7 @@
 #include "journal.h"
 
 #include <systemd/sd-journal.h>
+#include <systemd/sd-messages.h>
 
 #include <poll.h>
 #include <stdarg.h>
@@ -353,4 +354,37 @@ int log_reader_fd(LogReader *r, short *ret_events) {
 int log_reader_process(LogReader *r) {
         int e = sd_journal_process(r->j);
         return e < 0 ? e : 0;
+}
+
+int journal_watchdog_kills(Scope scope, const char *app, uint32_t manager_pid, unsigned *counts, size_t n_counts) {
+        _cleanup_free_ char *pid_match = NULL, *boot_match = NULL;
+        const char *unit_field = scope == SCOPE_SYSTEM ? "UNIT" : "USER_UNIT";
+        size_t app_len = strlen(app);
+        sd_id128_t boot;
+        sd_journal *j = NULL;
+        int r;
+
+        if ((r = sd_id128_get_boot(&boot)) < 0)
+                return r;
+        if (asprintf_safe(&pid_match, "_PID=%u", manager_pid) < 0 ||
+            asprintf_safe(&boot_match, "_BOOT_ID=" SD_ID128_FORMAT_STR, SD_ID128_FORMAT_VAL(boot)) < 0)
+                return -ENOMEM;
+        if ((r = sd_journal_open(&j, SD_JOURNAL_LOCAL_ONLY)) < 0)
+                return r;
+        /* The manager's own record of a unit that failed, by its pid: no other process can log as
+         * it, whatever fields it writes. */
+        if ((r = sd_journal_add_match(j, "MESSAGE_ID=" SD_MESSAGE_UNIT_FAILURE_RESULT_STR, 0)) < 0 ||
+            (r = sd_journal_add_match(j, "UNIT_RESULT=watchdog", 0)) < 0 ||
+            (r = sd_journal_add_match(j, pid_match, 0)) < 0 || (r = sd_journal_add_match(j, boot_match, 0)) < 0)
+                goto out;
+        SD_JOURNAL_FOREACH(j) {
+                _cleanup_free_ char *unit = entry_field(j, unit_field);
+                int k = unit ? instance_of(app, app_len, unit, strlen(unit)) : -1;
+                if (k >= 0 && (size_t) k < n_counts)
+                        counts[k]++;
+        }
+        r = 0;
+out:
+        sd_journal_close(j);
+        return r;
 }

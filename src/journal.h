@@ -74,3 +74,7 @@ typedef struct UnitLogSource {
  * yet. */
 int journal_last_lines(const UnitLogSource *source, uint64_t since_usec, unsigned max, uint64_t wait_usec,
                        JournalLine **ret, size_t *ret_n);
+
+/* How often, in this boot, the manager (pid manager_pid) killed each of an app's instances because
+ * its watchdog ran out: counts[K] for instance K < n_counts, added to. */
+int journal_watchdog_kills(Scope scope, const char *app, uint32_t manager_pid, unsigned *counts, size_t n_counts);

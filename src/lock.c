@@ -49,6 +49,22 @@ int app_lock_take(Scope scope, const char *app, bool wait, AppLock *ret, int *re
         return 0;
 }
 
+bool app_lock_held(Scope scope, const char *app) {
+        _cleanup_free_ char *dir = NULL, *path = NULL;
+        _cleanup_close_ int fd = -1;
+
+        if (runtime_dir_for_scope(scope, &dir) < 0 || asprintf_safe(&path, "%s/%s.lock", dir, app) < 0)
+                return false;
+        /* Read-only and never created: any user may ask, and asking leaves nothing behind. */
+        fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+        if (fd < 0)
+                return false;
+        if (flock(fd, LOCK_SH | LOCK_NB) < 0)
+                return errno == EWOULDBLOCK;
+        (void) flock(fd, LOCK_UN);
+        return false;
+}
+
 int app_runtime_file(Scope scope, const char *app, const char *suffix, char **ret) {
         _cleanup_free_ char *dir = NULL;
         int r = runtime_dir_for_scope(scope, &dir);

@@ -43,6 +43,10 @@ bool arg_parallel = false;
 unsigned arg_remote_protocol = 0;
 bool arg_config_stdin = false;
 const char *arg_rollout_id = NULL;
+unsigned arg_canary_count = 0, arg_canary_percent = 0;
+bool arg_override_pause = false;
+unsigned arg_to = 0;
+unsigned arg_show = 0;
 
 /* Every option, in the order --help lists them. The common ones come first: every verb takes them. */
 typedef enum OptionIndex {
@@ -61,6 +65,10 @@ typedef enum OptionIndex {
         O_BATCH,
         O_ON_FAILURE,
         O_DRY_RUN,
+        O_CANARY,
+        O_OVERRIDE_PAUSE,
+        O_TO,
+        O_SHOW,
         O_LINES,
         O_FOLLOW,
         O_INSTANCE,
@@ -81,7 +89,8 @@ typedef enum OptionIndex {
         _O_MAX,
 } OptionIndex;
 
-#define OPTION(o) (UINT32_C(1) << (o))
+#define OPTION(o) (UINT64_C(1) << (o))
+_Static_assert(_O_MAX <= 64, "a verb's options are a 64-bit mask");
 
 typedef struct Option {
         char short_name; /* 0: none */
@@ -103,9 +112,13 @@ static const Option options[_O_MAX] = {
         [O_WAIT] = { 0, "wait", NULL, "wait for another command on the same app to finish" },
         [O_JSON] = { 0, "json", NULL, "machine-readable output" },
         [O_OUTPUT] = { 'o', "output", "DIR", "write the units (or configs) to DIR instead of stdout" },
-        [O_BATCH] = { 0, "batch", "N|N%", "instances restarted together" },
+        [O_BATCH] = { 0, "batch", "N|N%", "most instances out of service at once" },
         [O_ON_FAILURE] = { 0, "on-failure", "MODE", "stop (default), rollback or continue" },
         [O_DRY_RUN] = { 0, "dry-run", NULL, "print what would change, change nothing" },
+        [O_CANARY] = { 0, "canary", "N|N%", "move that many instances, check them, then pause the rollout" },
+        [O_OVERRIDE_PAUSE] = { 0, "override-pause", NULL, "reload even while a rollout is paused after its canary" },
+        [O_TO] = { 0, "to", "REV", "the revision to go back to (default: the one before)" },
+        [O_SHOW] = { 0, "show", "REV", "print the revision's units as a diff against the installed ones" },
         [O_LINES] = { 'n', "lines", "N", "lines of log to show; default 15" },
         [O_FOLLOW] = { 'f', "follow", NULL, "keep printing new log lines" },
         [O_INSTANCE] = { 0, "instance", "N", "only instance N; repeatable" },
@@ -150,19 +163,46 @@ static const Verb verbs[] = {
           "restart that keeps serving, use 'clusterctl reload APP'." },
         { "reload", 1, 1, VERB_APP | VERB_MANAGER | VERB_INSTALLED | VERB_LOCKED,
           OPTION(O_CONFIG) | OPTION(O_FORCE) | OPTION(O_WAIT) | OPTION(O_JSON) | OPTION(O_BATCH) |
-                  OPTION(O_ON_FAILURE) | OPTION(O_DRY_RUN) | HOSTS_OPTIONS | OPTION(O_HOST_BATCH) |
-                  OPTION(O_CONFIG_STDIN) | OPTION(O_ROLLOUT_ID),
+                  OPTION(O_ON_FAILURE) | OPTION(O_DRY_RUN) | OPTION(O_CANARY) | OPTION(O_OVERRIDE_PAUSE) |
+                  HOSTS_OPTIONS | OPTION(O_HOST_BATCH) | OPTION(O_CONFIG_STDIN) | OPTION(O_ROLLOUT_ID),
           NULL, verb_reload, "reload APP",
           "restart instances batch by batch, each ready before the next; applies config changes",
           "A zero-downtime rolling restart. If the config changed since the units were written,\n"
-          "they are rewritten first and the change is rolled out. Each batch (rollout.batch,\n"
-          "--batch N or N%) is restarted and waited for: ready (READY=1), a new process, and\n"
-          "still up after rollout.grace seconds. On a failure the rollout stops and the\n"
-          "instances not yet restarted keep serving the old version; the failed one is stopped.\n"
-          "--on-failure rollback puts the previous units back and restarts the moved instances;\n"
-          "continue goes on regardless. --dry-run prints the plan and the unit diff.\n"
-          "Interrupted, it leaves every instance running; run it again to finish: instances\n"
-          "already on the new version are not restarted twice. --json prints one event per line." },
+          "they are rewritten first (a new revision, see 'clusterctl history') and rolled out.\n"
+          "With a shared socket spare instances (rollout.surge, 25% by default) start first on\n"
+          "the next free indices, and the first must stay up rollout.grace seconds while every\n"
+          "old instance serves; then the instances restart in place, rollout.batch (--batch N or\n"
+          "N%) plus the spares at a time, each waited for until ready (READY=1); every moved\n"
+          "instance is watched until the last one has been up rollout.grace seconds, and the\n"
+          "spares stop. On a failure the\n"
+          "rollout stops and the instances not yet restarted keep serving the old version; the\n"
+          "failed one is stopped. --on-failure rollback puts the previous units back and\n"
+          "restarts the moved instances; continue goes on regardless. --canary N|N% moves that\n"
+          "many, checks them the same way, then pauses: 'clusterctl promote' goes on, 'clusterctl\n"
+          "undo' puts them back; a reload while paused is refused without --override-pause.\n"
+          "--dry-run prints the plan and the unit diff. Interrupted, it leaves every instance\n"
+          "running; run it again to finish: instances already on the new version are not\n"
+          "restarted twice. --json prints one event per line." },
+        { "promote", 1, 1, VERB_APP | VERB_MANAGER | VERB_INSTALLED | VERB_LOCKED,
+          OPTION(O_WAIT) | OPTION(O_JSON) | OPTION(O_BATCH) | OPTION(O_ON_FAILURE), NULL, verb_promote,
+          "promote APP", "roll out a rollout paused after its canary to the other instances",
+          "Goes on with the rollout 'reload --canary' paused: the instances not on its revision\n"
+          "restart batch by batch, checked as in a reload. The units are the installed ones; a\n"
+          "config changed since is not read (reload rolls it out)." },
+        { "undo", 1, 1, VERB_APP | VERB_MANAGER | VERB_INSTALLED | VERB_LOCKED,
+          OPTION(O_WAIT) | OPTION(O_JSON) | OPTION(O_BATCH) | OPTION(O_ON_FAILURE) | OPTION(O_TO) |
+                  OPTION(O_FORCE),
+          NULL, verb_undo, "undo APP [--to REV]", "roll back to the revision before, or to REV",
+          "Puts back the units of a kept revision — by default the one the last rollout replaced\n"
+          "(after a paused canary or a stopped rollout, what ran before it) — as a new revision,\n"
+          "and restarts the instances not running them, batch by batch, checked and stopped on a\n"
+          "failure as in a reload. The config is not changed: a later reload rolls it out again." },
+        { "history", 1, 1, VERB_APP | VERB_MANAGER | VERB_INSTALLED, OPTION(O_SHOW) | OPTION(O_JSON), NULL,
+          verb_history, "history APP [--show REV]", "list the revisions kept of an app, or show one",
+          "Lists the revisions kept (the last history_limit, default 10): number, when it was\n"
+          "made, by what (start, reload, canary, undo), what changed in its units, and how\n"
+          "many instances run it now. --show REV prints that revision's units as a unified diff\n"
+          "against the installed ones, and the config it came from." },
         { "scale", 2, 2, VERB_APP | VERB_MANAGER | VERB_INSTALLED | VERB_LOCKED, OPTION(O_WAIT) | FANOUT_OPTIONS,
           verb_scale_check_args, verb_scale, "scale APP N|max|max-N|+N|-N", "change the number of instances",
           "Sets the number of instances: N, max (the CPUs this process may use), max-N,\n"
@@ -453,6 +493,25 @@ static int apply_option(OptionIndex o, const char *value) {
         case O_DRY_RUN:
                 arg_dry_run = true;
                 break;
+        case O_CANARY:
+                if (batch_spec_parse(value, &arg_canary_count, &arg_canary_percent) < 0) {
+                        log_error("--canary: '%s' is not a count or a percentage (\"1\", \"25%%\")", value);
+                        return -EINVAL;
+                }
+                break;
+        case O_OVERRIDE_PAUSE:
+                arg_override_pause = true;
+                break;
+        case O_TO:
+        case O_SHOW: {
+                unsigned n;
+                if (safe_atou(value, &n) < 0 || n == 0) {
+                        log_error("--%s: '%s' is not a revision number", options[o].name, value);
+                        return -EINVAL;
+                }
+                *(o == O_TO ? &arg_to : &arg_show) = n;
+                break;
+        }
         case O_LINES: {
                 unsigned n;
                 if (safe_atou(value, &n) < 0 || n > 1000000) {
@@ -539,10 +598,10 @@ static int apply_option(OptionIndex o, const char *value) {
 }
 
 /* Reads every option into arg_*; sets the options given in *ret_given. -EINVAL after saying why. */
-static int parse_options(int argc, char **argv, uint32_t *ret_given) {
+static int parse_options(int argc, char **argv, uint64_t *ret_given) {
         struct option long_options[_O_MAX + 1] = {};
         char short_options[2 * _O_MAX + 2] = ":";
-        uint32_t given = 0;
+        uint64_t given = 0;
         int c;
 
         for (OptionIndex o = 0; o < _O_MAX; o++) {
@@ -574,7 +633,7 @@ static int parse_options(int argc, char **argv, uint32_t *ret_given) {
 }
 
 /* An option given that the verb does not take is a usage error naming it: -EINVAL. */
-static int check_verb_options(const Verb *v, uint32_t given) {
+static int check_verb_options(const Verb *v, uint64_t given) {
         for (OptionIndex o = 0; o < _O_MAX; o++)
                 if ((given & OPTION(o)) && !verb_takes(v, o)) {
                         return log_error_errno(-EINVAL, "%s does not take --%s; see 'clusterctl %s --help'", v->name,
@@ -622,7 +681,7 @@ static int dispatch(const Verb *v, int argc, char **argv) {
 }
 
 static int run(int argc, char **argv) {
-        uint32_t given = 0;
+        uint64_t given = 0;
         int r;
 
         r = parse_options(argc, argv, &given);

@@ -1,8 +1,10 @@
 /* Printing helpers and the failed-instance report. */
 #include "output.h"
 
+#include <inttypes.h>
 #include <pwd.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <stdarg.h>
 #include <sys/wait.h>
 
@@ -78,13 +80,29 @@ void log_info(const char *fmt, ...) {
         va_end(ap);
 }
 
+size_t output_width(void) {
+        struct winsize ws;
+        const char *env = getenv("COLUMNS");
+        unsigned n;
+
+        if (!isatty(STDOUT_FILENO))
+                return 0;
+        if (env && safe_atou(env, &n) >= 0 && n > 0)
+                return n;
+        if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+                return ws.ws_col;
+        return 80;
+}
+
 void json_print_string(FILE *f, const char *s) {
         _cleanup_free_ char *quoted = json_string(s);
         fputs(quoted ? quoted : "null", f);
 }
 
 void json_event(const char *event, const char *unit, const char *fmt, ...) {
-        printf("{\"event\":\"%s\"", event);
+        /* When it happened, on CLOCK_MONOTONIC (the manager's clock too): what a reader needs to
+         * line events up with the manager's timestamps, or with each other. */
+        printf("{\"event\":\"%s\",\"monotonic_usec\":%" PRIu64, event, now_usec());
         if (unit) {
                 printf(",\"unit\":");
                 json_print_string(stdout, unit);

@@ -23,12 +23,15 @@ void log_info(const char *fmt, ...) _printf_(1, 2);
  * text on stderr: for --json, and for a controller reading a host's clusterctl. */
 void log_set_events(bool on);
 bool log_events(void);
+/* The width tables are fitted to: the terminal's when stdout is one ($COLUMNS first, as
+ * systemctl reads it), else 0 — piped output keeps every column at full width. */
+size_t output_width(void);
 
 /* Prints s as a JSON string literal, quotes included (printable.h's json_string). Everything
  * that came from an app or the journal goes out through this or printable_text(), in every
  * output mode: a log line must not be able to move the cursor or retitle the terminal. */
 void json_print_string(FILE *f, const char *s);
-/* One event a line on stdout: {"event":EVENT[,"unit":UNIT][,FMT…]}, flushed. */
+/* One event a line on stdout: {"event":EVENT,"monotonic_usec":T[,"unit":UNIT][,FMT…]}, flushed. */
 void json_event(const char *event, const char *unit, const char *fmt, ...) _printf_(3, 4);
 
 /* "1.23s", "4m05s", "2h13m", "3d04h". */

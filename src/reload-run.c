@@ -1,8 +1,10 @@
-/* The rollout itself: restart a batch, wait for every job, confirm each instance is a new
- * process that stays up through the grace period, then the next batch. */
+/* The rollout of a reload: which instances are still to move, the rollout itself (rollout-run.c)
+ * with the reload's options and progress, stopping the failed instances, and the rollback. */
+#include "app-status.h"
 #include "output.h"
 #include "reload.h"
 #include "remote.h"
+#include "rollout-run.h"
 #include "unitfs.h"
 #include "util.h"
 #include "verb-common.h"
@@ -51,111 +53,67 @@ int reload_pending_instances(Reload *r, unsigned **ret, size_t *ret_n) {
         return 0;
 }
 
-/* Processes bus traffic until the deadline: how we wait without sleeping blind. */
-static int wait_on_bus(Reload *r, double seconds) {
-        return bus_run_until(r->c->bus, now_usec() + (uint64_t) (seconds * 1e6), NULL, NULL);
+static void on_rollout_event(void *userdata, RolloutEvent event, const char *unit, const char *detail) {
+        Reload *r = userdata;
+        uint64_t *started;
+
+        switch (event) {
+        case ROLLOUT_RESTARTING:
+        case ROLLOUT_SPARE_STARTING:
+                if ((started = reload_start_time(r, unit)))
+                        *started = now_usec();
+                if (event == ROLLOUT_RESTARTING)
+                        reload_progress_restarting(r, unit);
+                else if (r->style == PROGRESS_JSON)
+                        json_event("spare_starting", unit, NULL);
+                break;
+        case ROLLOUT_UNSTABLE:
+                reload_report_unstable(r, unit, detail);
+                break;
+        case ROLLOUT_SPARE_READY:
+                break; /* its job's end said so */
+        case ROLLOUT_SPARE_STOPPING:
+                if (r->style == PROGRESS_JSON)
+                        json_event("spare_stopping", unit, NULL);
+                break;
+        }
 }
 
-static int add_moved(Reload *r, unsigned k) {
-        for (size_t i = 0; i < r->n_moved; i++)
-                if (r->moved[i] == k)
-                        return 0;
-        unsigned *m = realloc(r->moved, sizeof(unsigned) * (r->n_moved + 1));
-        if (!m)
-                return -ENOMEM;
-        r->moved = m;
-        m[r->n_moved++] = k;
-        return 0;
-}
-
-
-/* Restarts one batch and checks it: every job done, every instance active with a new invocation,
- * and still so after the grace period. Adds failing instances to *failed. */
-static int run_batch(Reload *r, const unsigned *batch, size_t n, bool grace, unsigned **failed, size_t *n_failed) {
-        _cleanup_strv_free_ char **units = instance_units(r->app, batch, n, ".service");
-        _cleanup_(job_waiter_freep) JobWaiter *w = NULL;
-        UnitInfo *before = NULL, *after = NULL, *settled = NULL;
-        uint64_t since_realtime = realtime_usec();
-        int e;
-
-        if (!units)
-                return -ENOMEM;
-        if ((e = fetch_infos(r, batch, n, &before)) < 0)
-                return e;
-        if ((e = job_waiter_new(r->c->bus, &w)) < 0)
-                goto out;
-        uint64_t deadline = cluster_job_deadline(r->c, units);
-        r->batch_begin_usec = now_usec();
-        for (size_t i = 0; i < n; i++) {
-                reload_progress_restarting(r, units[i]);
-                if ((e = job_waiter_enqueue(w, "RestartUnit", units[i], "replace")) < 0)
-                        goto out;
-                if ((e = add_moved(r, batch[i])) < 0)
-                        goto out;
-        }
-        e = job_waiter_wait(w, deadline, reload_on_job_finished, r);
-        if (e < 0 && e != -ETIME)
-                goto out;
-        if (report_job_failures(r->c, w, since_realtime, e == -ETIME) > 0) {
-                for (size_t i = 0; i < n; i++) {
-                        const Job *j = job_waiter_get(w, i);
-                        if (!(j->state == JOB_FINISHED && streq_ptr(j->result, "done")))
-                                (*failed)[(*n_failed)++] = batch[i];
-                }
-                e = 0;
-                goto out;
-        }
-
-        /* Done means READY=1 for notify apps; confirm each is a new process, then that it stays. */
-        if ((e = fetch_infos(r, batch, n, &after)) < 0)
-                goto out;
-        if (grace && r->grace > 0 && (e = wait_on_bus(r, r->grace)) < 0)
-                goto out;
-        if ((e = fetch_infos(r, batch, n, &settled)) < 0)
-                goto out;
-        for (size_t i = 0; i < n; i++) {
-                bool new_invocation = after[i].has_invocation_id &&
-                                      (!before[i].has_invocation_id ||
-                                       memcmp(before[i].invocation_id, after[i].invocation_id, 16) != 0);
-                bool stayed = is_active(&settled[i]) && settled[i].has_invocation_id &&
-                              memcmp(settled[i].invocation_id, after[i].invocation_id, 16) == 0;
-                if (!is_active(&after[i]) || !new_invocation || !stayed) {
-                        reload_report_unstable(r, &settled[i]);
-                        (*failed)[(*n_failed)++] = batch[i];
-                }
-        }
-        e = 0;
-out:
-        free_infos(before, n);
-        free_infos(after, n);
-        free_infos(settled, n);
-        return e;
+/* Between two batches every instance is up, old or new: the place to stop when the controller that
+ * asked for this rollout (over ssh) is gone. A rollback goes to its end. */
+static bool controller_gone(void *userdata) {
+        const Reload *r = userdata;
+        return !r->rolling_back && remote_controller_gone();
 }
 
 int reload_run_batches(Reload *r, const unsigned *indices, size_t n, bool stop_on_failure, unsigned **failed,
                        size_t *n_failed) {
-        _cleanup_(rollout_plan_done) RolloutPlan plan = {};
+        _cleanup_(rollout_result_done) RolloutResult res = {};
+        RolloutOptions o = {
+                .batch_count = r->batch_count,
+                .batch_percent = r->batch_percent,
+                .surge = rollout_spares(r->c, r->app, r->count, r->surge, r->surge_percent),
+                .grace = r->grace,
+                .pause = r->pause,
+                .stop_on_failure = stop_on_failure,
+        };
+        RolloutProgress p = { .event = on_rollout_event, .job_finished = reload_on_job_finished,
+                              .stop_requested = controller_gone, .userdata = r };
         int e;
 
-        e = rollout_plan(indices, n, r->batch_count, r->batch_percent, &plan);
-        if (e < 0)
-                return e;
-        for (size_t k = 0; k < rollout_n_batches(&plan); k++) {
-                const unsigned *batch;
-                size_t bn, before = *n_failed;
-                /* Between two batches every instance is up, old or new: the place to stop when the
-                 * controller that asked for this rollout is gone. A rollback goes to its end. */
-                if (k > 0 && !r->rolling_back && remote_controller_gone())
-                        return -ECONNABORTED;
-                rollout_batch(&plan, k, &batch, &bn);
-                if ((e = run_batch(r, batch, bn, true, failed, n_failed)) < 0)
-                        return e;
-                if (*n_failed > before && stop_on_failure)
-                        return 0;
-                if (r->pause > 0 && k + 1 < rollout_n_batches(&plan) && (e = wait_on_bus(r, r->pause)) < 0)
-                        return e;
-        }
-        return 0;
+        free(r->started);
+        r->n_started = r->count + o.surge;
+        if (!(r->started = calloc(r->n_started, sizeof(uint64_t))))
+                return -ENOMEM;
+        r->spares = o.surge;
+        e = rollout_run(r->c, r->app, r->count, indices, n, &o, &p, &res);
+        for (size_t i = 0; i < res.n_moved; i++)
+                if (index_list_add(&r->moved, &r->n_moved, res.moved[i]) < 0)
+                        return -ENOMEM;
+        for (size_t i = 0; i < res.n_failed; i++)
+                (*failed)[(*n_failed)++] = res.failed[i];
+        r->spare_failed = res.spare_failed;
+        return e;
 }
 
 /* With a socket per instance (reuseport) the failed instance's socket goes too: the kernel would
@@ -187,13 +145,19 @@ int reload_rollback(Reload *r) {
 
         if (!failed)
                 return log_oom();
-        log_info("%s: rolling back %zu instance%s to the previous units", r->app, n_moved, n_moved == 1 ? "" : "s");
+        if (n_moved == 0)
+                log_info("%s: putting the previous units back; no instance was restarted", r->app);
+        else
+                log_info("%s: rolling back %zu instance%s to the previous units", r->app, n_moved,
+                         n_moved == 1 ? "" : "s");
         e = reload_restore_previous_units(r);
         if (e < 0)
                 return e;
         e = daemon_reload(r->c);
         if (e < 0)
                 return e;
+        if (r->previous.number && app_revision_loaded(r->c, r->app, &r->previous) < 0)
+                log_warning("%s: cannot record that revision %u is loaded again", r->app, r->previous.number);
         moved = TAKE_PTR(r->moved);
         r->rolling_back = true;
         r->n_moved = 0;
@@ -208,4 +172,91 @@ int reload_rollback(Reload *r) {
         if (r->style == PROGRESS_JSON)
                 json_event("rolled_back", NULL, "\"instances\":%u", r->count);
         return 0;
+}
+
+/* "promote" → "promoted", for the last line. */
+static const char *done_word(const Reload *r) {
+        return streq(r->verb, "promote") ? "promoted" : streq(r->verb, "undo") ? "rolled back" : "reloaded";
+}
+
+static void report_paused(Reload *r, unsigned on_new) {
+        unsigned rest = r->count - on_new;
+        if (r->style == PROGRESS_JSON)
+                json_event("paused", NULL, "\"revision\":%u,\"canary\":%u,\"remaining\":%u", r->revision.number,
+                                  on_new, rest);
+        else if (!arg_quiet)
+                log_info("%s: canary: %u of %u instance%s on revision %u, %u on revision %u; the rollout is paused.\n"
+                         "    'clusterctl promote %s' rolls it out to the rest, 'clusterctl undo %s' puts the canary "
+                         "back",
+                         r->app, on_new, r->count, r->count == 1 ? "" : "s", r->revision.number, rest,
+                         r->previous.number, r->app, r->app);
+}
+
+int reload_execute(Reload *r, const unsigned *pending, size_t n_pending) {
+        _cleanup_free_ unsigned *failed = calloc(r->count ? r->count : 1, sizeof(unsigned));
+        size_t n_failed = 0, n_run = n_pending;
+        bool canary = false;
+        int e;
+
+        if (!failed)
+                return log_oom();
+        if (r->canary_count || r->canary_percent) {
+                size_t want = batch_size(r->canary_count, r->canary_percent, r->count);
+                /* A canary as large as what is left is the whole rollout: nothing to pause for. */
+                canary = want < n_pending;
+                n_run = canary ? want : n_pending;
+        }
+        r->total = n_run;
+        r->begin_usec = now_usec();
+        if (r->style == PROGRESS_JSON)
+                json_event("plan", NULL, "\"pending\":%zu,\"instances\":%u,\"resumed\":%s", n_run, r->count,
+                           r->resumed ? "true" : "false");
+        e = reload_run_batches(r, pending, n_run, r->on_failure != ON_FAILURE_CONTINUE, &failed, &n_failed);
+        if (e < 0) {
+                char again[64];
+                if (r->undo_to)
+                        snprintf(again, sizeof(again), "undo %s --to %u", r->app, r->undo_to);
+                else
+                        snprintf(again, sizeof(again), "%s %s", r->verb, r->app);
+                return log_error_errno(e, "%s: rollout interrupted: %m; every instance is still running (old or "
+                                       "new); run 'clusterctl %s' again to finish", r->app, again);
+        }
+        if (n_failed > 0 || r->spare_failed) {
+                if (r->on_failure == ON_FAILURE_ROLLBACK && r->units_changed) {
+                        e = reload_rollback(r);
+                        return e < 0 ? e : -EIO; /* rolled back, but the rollout itself failed */
+                }
+                if (r->on_failure == ON_FAILURE_ROLLBACK)
+                        log_info("%s: nothing to roll back: this reload did not change the units", r->app);
+                r->state.phase = ROLLOUT_PHASE_FAILED;
+                (void) reload_state_write(r);
+                reload_stop_failed(r, failed, n_failed);
+                reload_report_versions(r, n_failed);
+                return -EIO; /* each failure is reported above */
+        }
+        if (canary) {
+                r->state.phase = ROLLOUT_PHASE_PAUSED;
+                r->state.canary = r->count - (unsigned) (n_pending - n_run);
+                if ((e = reload_state_write(r)) < 0)
+                        return log_error_errno(e, "%s: cannot record the pause: %m; 'clusterctl reload %s' rolls out "
+                                               "the rest", r->app, r->app);
+                report_paused(r, r->state.canary);
+                return EXIT_OK;
+        }
+        record_rollout_finished(r->c->scope, r->app, r->state.units_hash);
+        reload_state_remove(r);
+        record_last_reload(r->c->scope, r->app);
+        char took[32];
+        format_duration(now_usec() - r->begin_usec, took, sizeof(took));
+        if (r->style == PROGRESS_JSON)
+                json_event("done", NULL, "\"instances\":%zu,\"seconds\":%.3f,\"revision\":%u", n_pending,
+                                  (double) (now_usec() - r->begin_usec) / 1e6, r->revision.number);
+        else if (!arg_quiet) {
+                char rev[32] = "";
+                if (r->revision.number)
+                        snprintf(rev, sizeof(rev), ", revision %u", r->revision.number);
+                log_info("%s: %s %zu instance%s in %s%s%s", r->app, done_word(r), n_pending, n_pending == 1 ? "" : "s",
+                         took, r->units_changed ? " (new units)" : "", rev);
+        }
+        return EXIT_OK;
 }

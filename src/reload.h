@@ -3,6 +3,7 @@
  * (reload-state.c), and the batches themselves (reload-run.c). */
 #pragma once
 
+#include "app-revision.h"
 #include "cluster.h"
 #include "rollout.h"
 
@@ -32,10 +33,21 @@ typedef struct Reload {
         unsigned batch_count, batch_percent;
         double pause, grace;
         unsigned count; /* enabled instances */
+        unsigned surge, surge_percent;
+        unsigned spares;   /* spares the rollout started (0: it restarted in place only) */
+        bool spare_failed; /* the new version failed on a spare, before any instance moved */
+        uint64_t *started; /* per instance index: when its restart was asked for */
+        size_t n_started;
+        unsigned canary_count, canary_percent; /* --canary: this many move, then the rollout pauses */
+        const char *verb;      /* "reload", "promote", "undo": what the messages name */
+        bool installed_units;  /* roll out the units installed; the config gives only settings */
+        RevisionInfo revision; /* what this rollout puts in place; number 0: not known */
+        RevisionInfo previous; /* what the manager had loaded before */
+        unsigned undo_to;      /* undo: the revision whose units this rollout puts back */
         unsigned *moved; /* restarted by this rollout, in order */
         size_t n_moved;
         size_t done, total; /* progress: instances finished / to restart */
-        uint64_t begin_usec, batch_begin_usec;
+        uint64_t begin_usec;
         ProgressStyle style;
         bool failed;
         bool rolling_back;
@@ -43,11 +55,18 @@ typedef struct Reload {
 
 void reload_done(Reload *r);
 
+/* verb-reload.c: the config a rollout applies (-c, the one the units were rendered from, or the
+ * default; none: *ret_path NULL) and its settings, unless an option overrides them. */
+int reload_load_config(Reload *r, AppList *apps, char **ret_path);
+void reload_set_options(Reload *r);
+
 /* reload-progress.c: what the user sees, on stderr or as JSON events on stdout (json_event()). */
+/* When the restart of an instance (or the start of a spare) was asked for. */
+uint64_t *reload_start_time(Reload *r, const char *unit);
 void reload_progress_restarting(Reload *r, const char *unit);
 void reload_on_job_finished(const Job *job, void *userdata);
 /* Reports an instance that became ready but did not stay up through the grace period. */
-void reload_report_unstable(Reload *r, const UnitInfo *u);
+void reload_report_unstable(Reload *r, const char *unit, const char *state);
 /* Counts of instances on the new version (moved and ok) and the old one (never restarted). */
 void reload_report_versions(Reload *r, size_t n_failed);
 void reload_print_dry_run(Reload *r, const unsigned *pending, size_t n_pending);
@@ -56,7 +75,13 @@ void reload_print_dry_run(Reload *r, const unsigned *pending, size_t n_pending);
 /* Keeps what the files were, so a rollback can put them back. */
 int reload_save_previous_units(Reload *r);
 int reload_restore_previous_units(Reload *r);
+/* Writes the planned units (keeping what they replace, for a rollback), reloads the manager and
+ * records that it loaded r->revision. 0, or -errno after saying why. */
+int reload_apply_units(Reload *r);
 int reload_state_write(Reload *r);
+/* The rollout state of an app, for status and promote; -ENOENT when no rollout is unfinished. */
+int rollout_state_load(Scope scope, const char *app, RolloutState *ret);
+void rollout_state_remove(Scope scope, const char *app);
 void reload_state_read(Reload *r, RolloutState *ret, bool *ret_found);
 void reload_state_remove(Reload *r);
 
@@ -67,4 +92,8 @@ int reload_run_batches(Reload *r, const unsigned *indices, size_t n, bool stop_o
                        size_t *n_failed);
 /* Stops instances that failed, so a broken version does not crash-loop: the others serve. */
 void reload_stop_failed(Reload *r, const unsigned *failed, size_t n);
+/* Runs the rollout over `pending` (a canary: the first of them) and ends it: done (the state
+ * goes), paused after a canary, or stopped on a failure (the failed instances are stopped, the
+ * state says so). EXIT_OK, or -errno after saying what failed. */
+int reload_execute(Reload *r, const unsigned *pending, size_t n_pending);
 int reload_rollback(Reload *r);

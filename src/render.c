@@ -58,6 +58,7 @@ enum {
         V_KILL_SIGNAL,
         V_RESTART,
         V_RESTART_DELAY,
+        V_WATCHDOG,
         V_MEMORY_MAX,
         V_CPU_WEIGHT,
         V_WANTED_BY,
@@ -94,6 +95,7 @@ static const char *const var_keys[_V_MAX] = {
         [V_KILL_SIGNAL] = "KILL_SIGNAL",
         [V_RESTART] = "RESTART",
         [V_RESTART_DELAY] = "RESTART_DELAY",
+        [V_WATCHDOG] = "WATCHDOG",
         [V_MEMORY_MAX] = "MEMORY_MAX",
         [V_CPU_WEIGHT] = "CPU_WEIGHT",
         [V_WANTED_BY] = "WANTED_BY",
@@ -254,7 +256,8 @@ static int fill_values(const App *app, Scope scope, const SandboxLimits *limits,
                 return r;
         if ((r = seconds_value(app->ready_timeout, &v[V_READY_TIMEOUT])) < 0 ||
             (r = seconds_value(app->kill_timeout, &v[V_KILL_TIMEOUT])) < 0 ||
-            (r = seconds_value(app->restart_delay, &v[V_RESTART_DELAY])) < 0)
+            (r = seconds_value(app->restart_delay, &v[V_RESTART_DELAY])) < 0 ||
+            (app->watchdog > 0 && (r = seconds_value(app->watchdog, &v[V_WATCHDOG])) < 0))
                 return r;
         if (app->cpu_weight > 0) {
                 char buf[16];
@@ -390,6 +393,23 @@ int render_instance_dropin(const App *app, unsigned index, UnitFile **ret) {
         return 0;
 }
 
+int render_instance_dropins(const App *app, unsigned count, UnitSet *set) {
+        for (unsigned k = 0; k < count; k++) {
+                UnitFile *f;
+                int r = render_instance_dropin(app, k, &f);
+                if (r < 0)
+                        return r;
+                if (!f)
+                        break;
+                r = unit_set_add(set, f->path, f->text);
+                free(f->path);
+                free(f);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
 /* The whole set of files an app should have at `count` instances. */
 int render_app_all(const App *app, Scope scope, const SandboxLimits *limits, unsigned count, UnitSet *ret,
                    char **ret_error) {
@@ -399,19 +419,8 @@ int render_app_all(const App *app, Scope scope, const SandboxLimits *limits, uns
         r = render_app_units(app, scope, limits, &set, ret_error);
         if (r < 0)
                 return r;
-        for (unsigned k = 0; k < count; k++) {
-                UnitFile *f;
-                r = render_instance_dropin(app, k, &f);
-                if (r < 0)
-                        return r;
-                if (!f)
-                        break;
-                r = unit_set_add(&set, f->path, f->text);
-                free(f->path);
-                free(f);
-                if (r < 0)
-                        return r;
-        }
+        if ((r = render_instance_dropins(app, count, &set)) < 0)
+                return r;
         *ret = set;
         set = (UnitSet) {};
         return 0;

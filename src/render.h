@@ -23,6 +23,8 @@ int render_app_units(const App *app, Scope scope, const SandboxLimits *limits, U
 /* The drop-in for instance `index` when a value differs per instance (increment_var), else
  * returns 0 and sets *ret to NULL. */
 int render_instance_dropin(const App *app, unsigned index, UnitFile **ret);
+/* Adds the drop-ins of instances 0..count-1 (none without increment_var) to set. */
+int render_instance_dropins(const App *app, unsigned count, UnitSet *set);
 
 /* Everything an app has at `count` instances: render_app_units plus each instance's drop-in. */
 int render_app_all(const App *app, Scope scope, const SandboxLimits *limits, unsigned count, UnitSet *ret,

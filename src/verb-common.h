@@ -44,7 +44,8 @@ int daemon_reload_if_needed(Cluster *c, const char *app, bool changed);
 int read_enabled(Cluster *c, const char *app, unsigned **ret, size_t *ret_n);
 
 /* Runs `method` on units and reports failures; 0 when every job ended "done", -EIO when one
- * did not (reported with its reason). `verb_ing` names the action in messages ("starting"). */
+ * did not (reported with its reason), -ECONNRESET when the connection to the manager went (also
+ * reported). `verb_ing` names the action in messages ("starting"). */
 int run_jobs_and_report(Cluster *c, const char *method, char *const *units, const char *verb_ing);
 
 /* Stops every loaded unit of the app (instances, sockets, target); their names in *ret_units

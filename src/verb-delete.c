@@ -1,6 +1,8 @@
 /* clusterctl delete APP: stop the app, then remove every file and link clusterctl wrote for it,
  * and nothing else. */
 #include "output.h"
+#include "reload.h"
+#include "revstore.h"
 #include "unitfs.h"
 #include "util.h"
 #include "verb-common.h"
@@ -64,6 +66,10 @@ int verb_delete(int argc, char **argv, Cluster *c) {
         r = daemon_reload(c);
         if (r < 0)
                 return r;
+        /* Its revisions and rollout state go with it: a new app of the same name starts afresh. */
+        if ((r = revstore_remove_all(c->scope, app)) < 0)
+                log_warning("%s: cannot remove its revisions: %s", app, strerror(-r));
+        rollout_state_remove(c->scope, app);
         /* Forget failed states so nothing of the app lingers in 'systemctl list-units'. */
         for (size_t i = 0; units && units[i]; i++)
                 (void) sd_bus_call_method(c->bus, SD_DEST, SD_PATH, SD_MANAGER, "ResetFailedUnit", NULL, NULL, "s",

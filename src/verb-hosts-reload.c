@@ -19,7 +19,7 @@ typedef struct HostReload {
         size_t pending;     /* the host's own count once it planned */
         bool planned;
         size_t new_, old, failed;
-        bool done, already, rolled_back, summarized;
+        bool done, already, rolled_back, summarized, spare_failed;
         double seconds;
 } HostReload;
 
@@ -129,6 +129,7 @@ static void on_reload_object(HostRun *run, json_object *o, void *userdata) {
                 p->new_ = (size_t) json_int(o, "new", 0);
                 p->old = (size_t) json_int(o, "old", 0);
                 p->failed = (size_t) json_int(o, "failed", 0);
+                p->spare_failed = json_flag(o, "spare_failed");
                 p->summarized = true;
         } else if (streq_ptr(event, "done")) {
                 p->done = true;
@@ -204,6 +205,9 @@ static void print_summary(HostsReload *hr, const char *app) {
                                  p->seconds);
                 else if (p->rolled_back)
                         log_info("%-*s  failed, rolled back: every instance on the previous version", w, name);
+                else if (p->summarized && p->spare_failed)
+                        log_info("%-*s  the new version failed on a spare: all %zu still on the old one", w, name,
+                                 p->old);
                 else if (p->summarized)
                         log_info("%-*s  %zu on the new version, %zu still on the old one, %zu failed", w, name, p->new_,
                                  p->old, p->failed);
@@ -228,6 +232,13 @@ int hosts_reload(int argc, char **argv) {
 
         if (check_app_name(app) < 0)
                 return EXIT_USAGE;
+        /* A canary pauses one machine's rollout; across hosts it would pause a different state
+         * on each. */
+        if (arg_canary_count || arg_canary_percent || arg_override_pause) {
+                log_error("--canary and --override-pause work on one machine; across hosts, --host-batch 1 "
+                          "reloads one host first and stops at its failure");
+                return EXIT_USAGE;
+        }
         if (arg_host_batch && batch_spec_parse(arg_host_batch, &batch_count, &batch_percent) < 0) {
                 log_error("--host-batch: '%s' is not a count or a percentage (\"2\", \"25%%\")", arg_host_batch);
                 return EXIT_USAGE;

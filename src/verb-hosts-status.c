@@ -69,6 +69,7 @@ static int app_status_from_json(json_object *o, AppStatus *ret) {
                         u->result = dup_str(j, "result");
                         u->status_text = dup_str(j, "status_text");
                         u->main_pid = (uint32_t) json_int(j, "pid", 0);
+                        in->revision = (unsigned) json_int(j, "revision", 0);
                         u->has_n_restarts = json_int(j, "restarts", -1) >= 0;
                         u->n_restarts = (uint32_t) json_int(j, "restarts", 0);
                         u->memory_current = (uint64_t) json_int(j, "memory_bytes", -1);
@@ -87,9 +88,12 @@ static int app_status_from_json(json_object *o, AppStatus *ret) {
 }
 
 static int print_one_app(HostsStatus *s) {
+        _cleanup_(table_done) Table t = {};
+        _cleanup_free_ char *text = NULL;
         int w = s->h.name_width > 4 ? s->h.name_width : 4;
         char line[640];
 
+        t.columns = status_host_columns(&t.n_columns);
         for (size_t i = 0; i < s->h.n; i++) {
                 _cleanup_(app_status_done) AppStatus st = {};
                 if (!s->answers[i] || app_status_from_json(s->answers[i], &st) < 0)
@@ -97,21 +101,20 @@ static int print_one_app(HostsStatus *s) {
                 format_status_summary(&st, line, sizeof(line));
                 printf("%-*s  %s\n", w, s->h.runs[i].host->display, line);
         }
-        printf("%-*s  %s\n", w, "HOST", instance_table_header());
         for (size_t i = 0; i < s->h.n; i++) {
                 _cleanup_(app_status_done) AppStatus st = {};
-                if (!s->answers[i]) {
+                if (!s->answers[i])
+                        continue;
+                if (app_status_from_json(s->answers[i], &st) < 0 || status_host_rows(&t, &st, s->h.runs[i].host->display) < 0)
+                        return EXIT_FAILURE_;
+        }
+        if (table_format(&t, output_width(), &text) < 0)
+                return EXIT_FAILURE_;
+        fputs(text, stdout);
+        for (size_t i = 0; i < s->h.n; i++)
+                if (!s->answers[i])
                         printf("%-*s  %s\n", w, s->h.runs[i].host->display,
                                s->h.outcomes[i].failure ? "unknown: the host did not answer (above)" : "unknown");
-                        continue;
-                }
-                if (app_status_from_json(s->answers[i], &st) < 0)
-                        return EXIT_FAILURE_;
-                for (size_t k = 0; k < st.n; k++) {
-                        format_instance_row(&st.instances[k], line, sizeof(line));
-                        printf("%-*s  %s\n", w, s->h.runs[i].host->display, line);
-                }
-        }
         return EXIT_OK;
 }
 

@@ -11,6 +11,7 @@
 #include "output.h"
 #include "reload.h"
 #include "remote.h"
+#include "revstore.h"
 #include "unitfs.h"
 #include "util.h"
 #include "verb-common.h"
@@ -23,10 +24,10 @@ void reload_done(Reload *r) {
         }
         free(r->saved);
         free(r->moved);
+        free(r->started);
 }
 
-/* The config this reload applies: -c, the one the units were rendered from, or the default. */
-static int load_app_config(Reload *r, AppList *apps, char **ret_path) {
+int reload_load_config(Reload *r, AppList *apps, char **ret_path) {
         _cleanup_free_ char *template = NULL, *rel = NULL, *from_marker = NULL, *found = NULL;
         const char *path = arg_config;
         int e;
@@ -47,7 +48,7 @@ static int load_app_config(Reload *r, AppList *apps, char **ret_path) {
                         path = found;
         }
         if (!path) {
-                if (!arg_quiet && r->style != PROGRESS_JSON)
+                if (!arg_quiet && r->style != PROGRESS_JSON && !r->installed_units)
                         log_warning("%s: no config found%s%s; restarting the installed units as they are", r->app,
                                     from_marker ? " at " : "", strempty(from_marker));
                 *ret_path = NULL;
@@ -73,7 +74,7 @@ static int desired_units_hash(Reload *r, uint64_t *ret) {
         _cleanup_free_ char *error = NULL;
         int e;
 
-        if (r->config) {
+        if (r->config && !r->installed_units) {
                 e = render_app_all(r->config, r->c->scope, &r->c->limits, r->count, &set, &error);
                 if (e < 0)
                         return e;
@@ -93,14 +94,15 @@ static int desired_units_hash(Reload *r, uint64_t *ret) {
 }
 
 
-/* The config's rollout settings, unless an option overrides them. */
-static void set_rollout_options(Reload *r) {
+void reload_set_options(Reload *r) {
         r->on_failure = arg_on_failure >= 0 ? (OnFailure) arg_on_failure
                                             : r->config ? r->config->rollout.on_failure : ON_FAILURE_STOP;
         r->batch_count = r->config ? r->config->rollout.batch : 1;
         r->batch_percent = r->config ? r->config->rollout.batch_percent : 0;
         r->pause = r->config ? r->config->rollout.pause : 0;
-        r->grace = r->config ? r->config->rollout.grace : 0.5;
+        r->grace = r->config ? r->config->rollout.grace : ROLLOUT_DEFAULT_GRACE;
+        r->surge = r->config ? r->config->rollout.surge : 0;
+        r->surge_percent = r->config ? r->config->rollout.surge_percent : ROLLOUT_DEFAULT_SURGE_PERCENT;
         if (arg_batch_count || arg_batch_percent) {
                 r->batch_count = arg_batch_count;
                 r->batch_percent = arg_batch_percent;
@@ -108,10 +110,46 @@ static void set_rollout_options(Reload *r) {
         r->style = arg_json ? PROGRESS_JSON : isatty(STDERR_FILENO) ? PROGRESS_TTY : PROGRESS_PLAIN;
 }
 
-static int do_reload(Reload *r) {
-        _cleanup_free_ unsigned *enabled = NULL, *pending = NULL, *failed = NULL;
+/* Says what is paused, and refuses a new rollout over it unless told. */
+static int check_not_paused(Reload *r, const RolloutState *saved) {
+        if (saved->phase != ROLLOUT_PHASE_PAUSED || arg_override_pause)
+                return 0;
+        return log_error_errno(-EBUSY,
+                               "%s: the rollout of revision %u is paused after its canary (%u of %u instance%s on it); "
+                               "'clusterctl promote %s' rolls it out to the rest, 'clusterctl undo %s' puts the canary "
+                               "back, 'clusterctl reload %s --override-pause' starts this reload anyway",
+                               r->app, saved->revision, saved->canary, r->count, r->count == 1 ? "" : "s", r->app,
+                               r->app, r->app);
+}
+
+/* Keeps the unit set this reload puts in place as a revision, and what the manager runs now. */
+static void keep_revision(Reload *r, const char *config_path) {
+        _cleanup_(unit_set_done) UnitSet set = {};
+        _cleanup_free_ RevisionLoad *loads = NULL;
         _cleanup_free_ char *error = NULL;
-        size_t n_enabled = 0, n_pending = 0, n_failed = 0;
+        size_t n_loads = 0;
+        unsigned keep = r->config ? r->config->history_limit : HISTORY_LIMIT_DEFAULT;
+        int e;
+
+        (void) app_revision_sync(r->c, r->app, keep);
+        if (revstore_loads(r->c->scope, r->app, &loads, &n_loads) >= 0 && n_loads > 0)
+                r->previous = (RevisionInfo) { .number = revision_loaded(loads, n_loads),
+                                               .units_hash = loads[n_loads - 1].units_hash };
+        e = r->config && !r->installed_units ? render_app_units(r->config, r->c->scope, &r->c->limits, &set, &error)
+                                             : app_revision_disk_units(r->c, r->app, &set);
+        if (e >= 0)
+                e = app_revision_keep(r->c, r->app, &set, config_path,
+                                      r->canary_count || r->canary_percent ? "canary" : r->verb, NULL, keep,
+                                      &r->revision);
+        if (e < 0)
+                log_warning("%s: cannot keep this revision (%s); history and undo will not know it", r->app,
+                            strerror(-e));
+}
+
+static int do_reload(Reload *r, const char *config_path) {
+        _cleanup_free_ unsigned *enabled = NULL, *pending = NULL;
+        _cleanup_free_ char *error = NULL;
+        size_t n_enabled = 0, n_pending = 0;
         uint64_t desired_hash = 0;
         RolloutState saved = {};
         bool have_saved;
@@ -121,10 +159,11 @@ static int do_reload(Reload *r) {
         if (e < 0)
                 return e;
         if (n_enabled == 0)
-                return log_error_errno(-ENOENT, "%s: no enabled instances to reload; use 'clusterctl start'", r->app);
+                return log_error_errno(-ENOENT, "%s: no enabled instances to %s; use 'clusterctl start'", r->app,
+                                       r->verb);
         r->count = enabled[n_enabled - 1] + 1;
 
-        if (r->config) {
+        if (r->config && !r->installed_units) {
                 unsigned configured = instance_spec_resolve(&r->config->instances, usable_cpus());
                 if (configured != r->count && !arg_quiet && r->style != PROGRESS_JSON)
                         log_info("%s: the config says %u instance%s, %u are enabled; reload keeps the count "
@@ -148,8 +187,23 @@ static int do_reload(Reload *r) {
                 return EXIT_OK;
         }
         reload_state_read(r, &saved, &have_saved);
+        if (streq(r->verb, "promote")) {
+                if (!have_saved || saved.phase != ROLLOUT_PHASE_PAUSED) {
+                        return log_error_errno(-ENOENT,
+                                               "%s: no rollout is paused; 'clusterctl reload %s --canary N' starts one",
+                                               r->app, r->app);
+                }
+                if (saved.units_hash != desired_hash) {
+                        return log_error_errno(-ESTALE,
+                                               "%s: its units changed since the canary; 'clusterctl reload %s "
+                                               "--override-pause' rolls out what is installed now",
+                                               r->app, r->app);
+                }
+        } else if (have_saved && (e = check_not_paused(r, &saved)))
+                return e;
         r->resumed = have_saved && saved.units_hash == desired_hash;
         r->state = r->resumed ? saved : (RolloutState) { .units_hash = desired_hash };
+        r->state.phase = ROLLOUT_PHASE_RUNNING;
 
         if (arg_dry_run) {
                 /* Without a resumed state, every instance would restart. */
@@ -167,26 +221,24 @@ static int do_reload(Reload *r) {
                 return EXIT_OK;
         }
 
-        if (r->units_changed) {
-                e = reload_save_previous_units(r);
-                if (e < 0)
-                        return log_error_errno(e, "%s: cannot read its units: %m", r->app);
-                e = cluster_apply_plan(r->c, &r->plan, &error);
-                if (e < 0)
-                        return log_error_errno(e, "%s: %s", r->app, strna(error));
-        }
-        e = daemon_reload_if_needed(r->c, r->app, r->units_changed);
-        if (e < 0)
+        /* Kept before the units are written: a command killed after writing them loses nothing. */
+        keep_revision(r, config_path);
+        if ((e = reload_apply_units(r)))
                 return e;
-        if (r->units_changed && !arg_quiet && r->style != PROGRESS_JSON)
-                log_info("%s: units updated (%zu file%s), rolling them out", r->app, r->plan.write.n_files,
-                         r->plan.write.n_files == 1 ? "" : "s");
-        /* Only now does the manager run the new units: a process started before this moment runs
-         * the old ones, whatever restarted it. Written before the first restart: from here on a
-         * killed reload resumes. */
-        if (!r->resumed)
+        if (r->units_changed) {
+                if (!arg_quiet && r->style != PROGRESS_JSON)
+                        log_info("%s: units updated (%zu file%s), rolling out revision %u", r->app,
+                                 r->plan.write.n_files, r->plan.write.n_files == 1 ? "" : "s", r->revision.number);
+        }
+        if (!r->resumed) {
+                /* Only now does the manager run the new units: a process started before this moment
+                 * runs the old ones, whatever restarted it. */
                 r->state.since_usec = now_usec();
-        if (!r->resumed && (e = reload_state_write(r)) < 0)
+                r->state.revision = r->revision.number;
+                r->state.from_revision = r->previous.number != r->revision.number ? r->previous.number : 0;
+        }
+        /* Written before the first restart: from here on a killed reload resumes. */
+        if ((e = reload_state_write(r)) < 0)
                 log_warning("%s: cannot record rollout progress (%s); an interrupted reload will restart every "
                             "instance again", r->app, strerror(-e));
 
@@ -194,43 +246,13 @@ static int do_reload(Reload *r) {
         if (e < 0)
                 return log_error_errno(e, "%s: cannot read its instances: %m", r->app);
         if (r->resumed && !arg_quiet && r->style != PROGRESS_JSON)
-                log_info("%s: resuming an unfinished rollout (interrupted, or stopped on a failure): %u of %u "
-                         "instances already on the new version", r->app,
+                log_info("%s: %s: %u of %u instances already on the new version", r->app,
+                         streq(r->verb, "promote") ? "promoting the paused rollout"
+                         : saved.phase == ROLLOUT_PHASE_PAUSED ? "going on with the paused rollout"
+                                                               : "resuming an unfinished rollout (interrupted, or "
+                                                                 "stopped on a failure)",
                          r->count - (unsigned) n_pending, r->count);
-        r->total = n_pending;
-        r->begin_usec = now_usec();
-        if (r->style == PROGRESS_JSON)
-                json_event("plan", NULL, "\"pending\":%zu,\"instances\":%u,\"resumed\":%s", n_pending, r->count,
-                           r->resumed ? "true" : "false");
-        if (!(failed = calloc(r->count, sizeof(unsigned))))
-                return log_oom();
-        e = reload_run_batches(r, pending, n_pending, r->on_failure != ON_FAILURE_CONTINUE, &failed, &n_failed);
-        if (e < 0)
-                return log_error_errno(e, "%s: rollout interrupted: %m; every instance is still running (old or new); "
-                                       "run 'clusterctl reload %s' again to finish", r->app, r->app);
-        if (n_failed > 0) {
-                if (r->on_failure == ON_FAILURE_ROLLBACK && r->units_changed) {
-                        e = reload_rollback(r);
-                        return e < 0 ? e : -EIO; /* rolled back, but the reload itself failed */
-                }
-                if (r->on_failure == ON_FAILURE_ROLLBACK)
-                        log_info("%s: nothing to roll back: this reload did not change the units", r->app);
-                reload_stop_failed(r, failed, n_failed);
-                reload_report_versions(r, n_failed);
-                return -EIO; /* each failure is reported above */
-        }
-        record_rollout_finished(r->c->scope, r->app, r->state.units_hash);
-        reload_state_remove(r);
-        record_last_reload(r->c->scope, r->app);
-        char took[32];
-        format_duration(now_usec() - r->begin_usec, took, sizeof(took));
-        if (r->style == PROGRESS_JSON)
-                json_event("done", NULL, "\"instances\":%zu,\"seconds\":%.3f", n_pending,
-                           (double) (now_usec() - r->begin_usec) / 1e6);
-        else if (!arg_quiet)
-                log_info("%s: reloaded %zu instance%s in %s%s", r->app, n_pending, n_pending == 1 ? "" : "s", took,
-                         r->units_changed ? " (new units)" : "");
-        return EXIT_OK;
+        return reload_execute(r, pending, n_pending);
 }
 
 /* cron_restart's timer follows the config: started when it asks for one (start would only do it
@@ -253,12 +275,11 @@ static int sync_reload_timer(Reload *r) {
         return e;
 }
 
-int verb_reload(int argc, char **argv, Cluster *c) {
+static int run_verb(const char *verb, char **argv, Cluster *c) {
         _cleanup_(app_list_done) AppList apps = {};
-        _cleanup_(reload_done) Reload r = { .c = c, .app = argv[1] };
+        _cleanup_(reload_done) Reload r = { .c = c, .app = argv[1], .verb = verb };
         _cleanup_free_ char *config_path = NULL, *sent_config = NULL;
         int e;
-        (void) argc;
 
         if (arg_config_stdin) {
                 if ((e = remote_install_config(arg_scope, r.app, &sent_config)))
@@ -266,10 +287,24 @@ int verb_reload(int argc, char **argv, Cluster *c) {
                 arg_config = sent_config;
         }
         r.style = arg_json ? PROGRESS_JSON : PROGRESS_PLAIN;
-        e = load_app_config(&r, &apps, &config_path);
+        /* promote rolls out what is installed; the config gives only the rollout's settings. */
+        r.installed_units = streq(verb, "promote");
+        e = reload_load_config(&r, &apps, &config_path);
         if (e < 0)
                 return config_error_status(e);
-        set_rollout_options(&r);
-        e = do_reload(&r);
-        return e || arg_dry_run ? e : sync_reload_timer(&r);
+        reload_set_options(&r);
+        r.canary_count = arg_canary_count;
+        r.canary_percent = arg_canary_percent;
+        e = do_reload(&r, config_path);
+        return e || arg_dry_run || !streq(verb, "reload") ? e : sync_reload_timer(&r);
+}
+
+int verb_reload(int argc, char **argv, Cluster *c) {
+        (void) argc;
+        return run_verb("reload", argv, c);
+}
+
+int verb_promote(int argc, char **argv, Cluster *c) {
+        (void) argc;
+        return run_verb("promote", argv, c);
 }

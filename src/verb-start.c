@@ -1,10 +1,25 @@
 /* clusterctl start FILE|APP: write an app's units, enable its instances, start them all at once
  * and return when every one is ready. */
+#include "app-revision.h"
 #include "output.h"
 #include "remote.h"
 #include "unitfs.h"
 #include "util.h"
 #include "verb-common.h"
+
+static int keep_revision(Cluster *c, const App *app, RevisionInfo *ret) {
+        _cleanup_(unit_set_done) UnitSet set = {};
+        _cleanup_free_ char *error = NULL;
+        int r;
+
+        (void) app_revision_sync(c, app->name, app->history_limit);
+        r = render_app_units(app, c->scope, &c->limits, &set, &error);
+        if (r >= 0)
+                r = app_revision_keep(c, app->name, &set, app->config_path, "start", NULL, app->history_limit, ret);
+        if (r < 0)
+                log_warning("%s: cannot keep this revision: %s", app->name, strerror(-r));
+        return r;
+}
 
 /* Makes the files and links match the config, with one manager reload if anything changed. */
 static int install_app(Cluster *c, const App *app, unsigned count) {
@@ -21,6 +36,10 @@ static int install_app(Cluster *c, const App *app, unsigned count) {
         if (r < 0)
                 return r;
         bool was_installed = plan.unchanged && plan.unchanged[0];
+        /* The unit set is kept as a revision before it is written: an interrupted start loses nothing. */
+        RevisionInfo rev = {};
+        if (keep_revision(c, app, &rev) < 0)
+                rev = (RevisionInfo) {};
         r = cluster_apply_plan(c, &plan, &error);
         if (r < 0)
                 return log_error_errno(r, "%s: %s", app->name, strna(error));
@@ -31,6 +50,8 @@ static int install_app(Cluster *c, const App *app, unsigned count) {
         r = daemon_reload_if_needed(c, app->name, unit_plan_changes(&plan) || links_changed);
         if (r < 0)
                 return r;
+        if (rev.number && unit_plan_changes(&plan) && app_revision_loaded(c, app->name, &rev) < 0)
+                log_warning("%s: cannot record that revision %u is loaded", app->name, rev.number);
         if (was_installed && plan.write.n_files > 0 && !arg_quiet)
                 log_info("%s: units updated; running instances keep the old version until 'clusterctl reload %s'",
                          app->name, app->name);

@@ -6,15 +6,42 @@
 #include "util.h"
 #include "verb-common.h"
 
-static void print_table(const AppStatus *s) {
-        char line[512];
+/* The summary, broken after a comma where it would not fit the terminal, rather than wrapped. */
+static void print_summary(const char *line, size_t width) {
+        size_t used = 0;
 
-        format_status_summary(s, line, sizeof(line));
-        printf("%s\n%s\n", line, instance_table_header());
-        for (size_t i = 0; i < s->n; i++) {
-                format_instance_row(&s->instances[i], line, sizeof(line));
-                printf("%s\n", line);
+        for (const char *p = line; *p;) {
+                const char *comma = strstr(p, ", ");
+                size_t len = comma ? (size_t) (comma - p) + 1 : strlen(p);
+                _cleanup_free_ char *part = strndup(p, len);
+                size_t w = part ? text_width(part) : len;
+                if (width > 0 && used > 0 && used + 1 + w > width) {
+                        fputs("\n   ", stdout);
+                        used = 3;
+                } else if (used > 0) {
+                        putchar(' ');
+                        used++;
+                }
+                fputs(part ? part : "", stdout);
+                used += w;
+                p += len + (comma ? 1 : 0);
         }
+        putchar('\n');
+}
+
+static int print_table(const AppStatus *s) {
+        _cleanup_(table_done) Table t = {};
+        _cleanup_free_ char *text = NULL;
+        size_t width = output_width();
+        char line[1024];
+        int r;
+
+        if ((r = status_instance_table(s, false, &t)) < 0 || (r = table_format(&t, width, &text)) < 0)
+                return r;
+        format_status_summary(s, line, sizeof(line));
+        print_summary(line, width);
+        fputs(text, stdout);
+        return 0;
 }
 
 static void json_u64_or_null(const char *key, uint64_t v, bool known) {
@@ -37,6 +64,15 @@ static void print_json(const AppStatus *s) {
         printf(",\"scope\":\"%s\",\"desired\":%u,\"active\":%u", arg_scope == SCOPE_SYSTEM ? "system" : "user",
                s->desired, s->active);
         json_u64_or_null("last_reload_usec", s->last_reload_usec, s->last_reload_usec > 0);
+        json_u64_or_null("revision", s->revision, s->revision > 0);
+        printf(",\"rollout\":");
+        if (s->rollout != ROLLOUT_NONE) {
+                printf("{\"state\":\"%s\",\"revision\":%u", rollout_shown_to_string(s->rollout),
+                       s->rollout_state.revision);
+                json_u64_or_null("from", s->rollout_state.from_revision, s->rollout_state.from_revision > 0);
+                printf(",\"on_revision\":%u}", instances_on_revision(s, s->rollout_state.revision));
+        } else
+                printf("null");
         printf(",\"socket\":");
         if (s->socket_unit) {
                 printf("{\"unit\":");
@@ -58,10 +94,12 @@ static void print_json(const AppStatus *s) {
                 json_print_string(stdout, u->active_state);
                 printf(",\"sub_state\":");
                 json_print_string(stdout, u->sub_state);
+                json_u64_or_null("revision", s->instances[i].revision, s->instances[i].revision > 0);
                 json_u64_or_null("pid", u->main_pid, u->main_pid > 0);
                 json_double_or_null("uptime_s", up ? (double) (now - u->active_enter_usec) / 1e6 : -1);
                 json_double_or_null("ready_s", ready_seconds(u));
                 json_u64_or_null("restarts", u->n_restarts, u->has_n_restarts);
+                printf(",\"watchdog_kills\":%u", s->instances[i].watchdog_kills);
                 json_u64_or_null("memory_bytes", u->memory_current, u->memory_current != UINT64_MAX);
                 json_u64_or_null("cpu_ns", u->cpu_usage_nsec, u->cpu_usage_nsec != UINT64_MAX);
                 json_double_or_null("cpu_percent", s->instances[i].cpu_percent);
@@ -106,15 +144,65 @@ static int status_one(Cluster *c, const char *app) {
                 return log_error_errno(r, "cannot read the status of '%s': %m", app);
         if (arg_json)
                 print_json(&s);
-        else {
-                print_table(&s);
+        else if ((r = print_table(&s)) < 0)
+                return log_error_errno(r, "cannot print the status of '%s': %m", app);
+        else
                 hint_if_no_linger();
-        }
         return s.active == s.desired && s.desired > 0 ? EXIT_OK : EXIT_NOT_ACTIVE;
 }
 
+/* One line per app; the socket's text is cut first, then the least telling columns go. */
+static const TableColumn app_columns[] = {
+        { .header = "APP" },
+        { .header = "ACTIVE" },
+        { .header = "SOCKET", .shorten_rank = 1, .shorten_min = 10, .hide_rank = 3 },
+        { .header = "STATE" },
+        { .header = "REV", .hide_rank = 5 },
+        { .header = "ROLLOUT", .hide_rank = 4 },
+        { .header = "LAST RELOAD", .hide_rank = 2 },
+};
+
+static void print_app_json(const AppStatus *s, const char *state, bool first) {
+        printf("%s{\"app\":", first ? "" : ",");
+        json_print_string(stdout, s->app);
+        printf(",\"desired\":%u,\"active\":%u,\"state\":\"%s\",\"socket\":", s->desired, s->active, state);
+        if (s->socket_unit)
+                json_print_string(stdout, s->socket_unit);
+        else
+                printf("null");
+        json_u64_or_null("last_reload_usec", s->last_reload_usec, s->last_reload_usec > 0);
+        json_u64_or_null("revision", s->revision, s->revision > 0);
+        printf(",\"rollout\":");
+        if (s->rollout != ROLLOUT_NONE)
+                printf("\"%s\"", rollout_shown_to_string(s->rollout));
+        else
+                printf("null");
+        printf("}");
+}
+
+static int add_app_row(Table *t, const AppStatus *s, const char *state) {
+        char active[32], socket[96], reloaded[48] = "-", rev[16] = "-", rollout[64] = "-";
+        uint64_t now = realtime_usec();
+
+        snprintf(active, sizeof(active), "%u/%u", s->active, s->desired);
+        snprintf(socket, sizeof(socket), "%s%s%s", s->socket_unit ? s->socket_unit : "-", s->socket_unit ? " " : "",
+                 s->socket_unit ? strna(s->socket.active_state) : "");
+        if (s->last_reload_usec > 0 && s->last_reload_usec <= now) {
+                format_duration(now - s->last_reload_usec, reloaded, sizeof(reloaded) - 5);
+                strcat(reloaded, " ago");
+        }
+        if (s->revision)
+                snprintf(rev, sizeof(rev), "%u", s->revision);
+        if (s->rollout != ROLLOUT_NONE)
+                snprintf(rollout, sizeof(rollout), "%s", rollout_shown_to_string(s->rollout));
+        const char *row[] = { s->app, active, socket, state, rev, rollout, reloaded };
+        return table_add_row(t, row);
+}
+
 static int status_all(Cluster *c) {
+        _cleanup_(table_done) Table t = { .columns = app_columns, .n_columns = ELEMENTSOF(app_columns) };
         _cleanup_strv_free_ char **apps = NULL;
+        _cleanup_free_ char *text = NULL;
         int r, result = EXIT_OK;
 
         r = unitfs_list_apps(c->unit_dir, &apps);
@@ -122,9 +210,7 @@ static int status_all(Cluster *c) {
                 return log_error_errno(r, "cannot list %s: %m", c->unit_dir);
         if (arg_json)
                 printf("{\"apps\":[");
-        else if (apps)
-                printf("%-24s %-10s %-26s %-9s %s\n", "APP", "ACTIVE", "SOCKET", "STATE", "LAST RELOAD");
-        else if (!arg_quiet)
+        else if (!apps && !arg_quiet)
                 log_info("no apps installed in %s", c->unit_dir);
         for (size_t i = 0; apps && apps[i]; i++) {
                 _cleanup_(app_status_done) AppStatus s = {};
@@ -138,33 +224,19 @@ static int status_all(Cluster *c) {
                 const char *state = ok ? "ok" : s.active == 0 ? "down" : "degraded";
                 if (!ok && result == EXIT_OK)
                         result = EXIT_NOT_ACTIVE;
-                if (arg_json) {
-                        printf("%s{\"app\":", i ? "," : "");
-                        json_print_string(stdout, s.app);
-                        printf(",\"desired\":%u,\"active\":%u,\"state\":\"%s\",\"socket\":", s.desired, s.active, state);
-                        if (s.socket_unit)
-                                json_print_string(stdout, s.socket_unit);
-                        else
-                                printf("null");
-                        json_u64_or_null("last_reload_usec", s.last_reload_usec, s.last_reload_usec > 0);
-                        printf("}");
-                } else {
-                        char active[32], socket[96], reloaded[48] = "-";
-                        uint64_t now = realtime_usec();
-                        snprintf(active, sizeof(active), "%u/%u", s.active, s.desired);
-                        snprintf(socket, sizeof(socket), "%s%s%s", s.socket_unit ? s.socket_unit : "-",
-                                 s.socket_unit ? " " : "", s.socket_unit ? strna(s.socket.active_state) : "");
-                        if (s.last_reload_usec > 0 && s.last_reload_usec <= now) {
-                                format_duration(now - s.last_reload_usec, reloaded, sizeof(reloaded) - 5);
-                                strcat(reloaded, " ago");
-                        }
-                        printf("%-24s %-10s %-26s %-9s %s\n", s.app, active, socket, state, reloaded);
-                }
+                if (arg_json)
+                        print_app_json(&s, state, i == 0);
+                else if (add_app_row(&t, &s, state) < 0)
+                        return log_oom();
         }
         if (arg_json)
                 printf("]}\n");
-        else if (apps)
+        else if (t.n_rows > 0) {
+                if ((r = table_format(&t, output_width(), &text)) < 0)
+                        return log_oom();
+                fputs(text, stdout);
                 hint_if_no_linger();
+        }
         return result;
 }
 

@@ -124,13 +124,22 @@ static void draw(const Screen *s, const AppStatus *st, const LogRing *ring, cons
         snprintf(title, sizeof(title), "clusterctl top — %s   (q: quit)", line);
         put_line(s, title, "\033[1m");
         put_line(s, error ? error : "", error ? "\033[31m" : NULL);
-        put_line(s, instance_table_header(), "\033[7m");
+        /* The table fitted to the terminal: the columns that matter least give way first. */
+        _cleanup_(table_done) Table t = {};
+        _cleanup_free_ size_t *widths = NULL;
+        _cleanup_free_ char *header = NULL;
+        if (status_instance_table(st, true, &t) < 0 || !(widths = calloc(t.n_columns, sizeof(size_t))) ||
+            table_layout(&t, s->cols, widths) < 0 || table_format_header(&t, widths, &header) < 0)
+                return;
+        put_line(s, header, "\033[7m");
         used = 3;
         /* Instances first; keep at least a few rows for the logs. */
         unsigned table_max = s->rows > used + 5 ? s->rows - used - 5 : 1;
         for (size_t i = 0; i < st->n && i < table_max; i++, used++) {
-                format_instance_row(&st->instances[i], line, sizeof(line));
-                put_line(s, line, unit_is_active(&st->instances[i].info) ? NULL : "\033[33m");
+                _cleanup_free_ char *row = NULL;
+                if (table_format_row(&t, i, widths, &row) < 0)
+                        return;
+                put_line(s, row, unit_is_active(&st->instances[i].info) ? NULL : "\033[33m");
         }
         if (st->n > table_max) {
                 snprintf(line, sizeof(line), "… %zu more instances (enlarge the terminal)", st->n - table_max);

@@ -2,7 +2,7 @@
 // activation), says when it is ready, and stops gracefully. No dependencies.
 'use strict';
 const http = require('http');
-const { execFileSync } = require('child_process');
+const { execFile, execFileSync } = require('child_process');
 
 const instance = process.env.NODE_APP_INSTANCE ?? '-';
 
@@ -21,6 +21,14 @@ server.listen(listenOn, () => {
   }
   console.log(`instance ${instance} serving`);
 });
+
+// Liveness: with `watchdog = SEC` in the config, systemd sets WATCHDOG_USEC and restarts an
+// instance that stops saying WATCHDOG=1 within it. Ping from the event loop at half the interval,
+// so an instance whose loop is stuck stops pinging and gets restarted.
+const watchdogUsec = Number(process.env.WATCHDOG_USEC ?? 0);
+if (watchdogUsec > 0 && process.env.NOTIFY_SOCKET) {
+  setInterval(() => execFile('systemd-notify', ['WATCHDOG=1'], () => {}), watchdogUsec / 2000).unref();
+}
 
 // systemd sends SIGTERM on stop and restart: finish in-flight requests, then exit.
 process.on('SIGTERM', () => {

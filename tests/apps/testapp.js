@@ -8,10 +8,10 @@
 'use strict';
 
 const http = require('http');
-const { execFileSync } = require('child_process');
+const { execFile, execFileSync } = require('child_process');
 
 const USAGE = `usage: testapp.js [--port N] [--instance-var NAME] [--fail-before-ready]
-                  [--ready-delay SECS] [--crash-after SECS [--crash-signal]]
+                  [--ready-delay SECS] [--crash-after SECS [--crash-signal]] [--hang-after SECS]
                   [--log-lines N] [--log-every SECS] [--verbose]
 Flags are also read from $TESTAPP_FLAGS (space separated).`;
 
@@ -24,7 +24,7 @@ function usageError(msg) {
 function parseFlags(argv) {
   const opts = {
     port: null, instanceVar: 'NODE_APP_INSTANCE', failBeforeReady: false, readyDelay: 0,
-    crashAfter: null, crashSignal: false, logLines: 0, logEvery: 0, verbose: false,
+    crashAfter: null, crashSignal: false, hangAfter: null, logLines: 0, logEvery: 0, verbose: false,
   };
   const seconds = (name, v) => {
     const n = Number(v);
@@ -46,6 +46,7 @@ function parseFlags(argv) {
       case '--ready-delay': opts.readyDelay = seconds(flag, next()); break;
       case '--crash-after': opts.crashAfter = seconds(flag, next()); break;
       case '--crash-signal': opts.crashSignal = true; break;
+      case '--hang-after': opts.hangAfter = seconds(flag, next()); break;
       case '--log-lines': opts.logLines = integer(flag, next(), 0, 1e7); break;
       case '--log-every': opts.logEvery = seconds(flag, next()); if (opts.logEvery < 0.001) usageError('--log-every too small'); break;
       case '--verbose': opts.verbose = true; break;
@@ -120,6 +121,18 @@ function serve(servers) {
       process.exit(5);
     }, opts.crashAfter * 1000);
   }
+  // Liveness: with `watchdog` in the config the manager sets WATCHDOG_USEC and kills an instance
+  // whose pings stop. They come from the event loop, at half the interval: a stuck loop stops them.
+  const watchdogUsec = Number(process.env.WATCHDOG_USEC || 0);
+  if (watchdogUsec > 0 && process.env.NOTIFY_SOCKET) {
+    setInterval(() => execFile('systemd-notify', ['WATCHDOG=1'], () => {}), watchdogUsec / 2000).unref();
+  }
+  if (opts.hangAfter !== null) {
+    setTimeout(() => {
+      process.stderr.write('testapp.js: hanging as asked (--hang-after)\n');
+      for (;;) { /* the event loop never runs again: no request, no watchdog ping */ }
+    }, opts.hangAfter * 1000);
+  }
   let tick = 0;
   const ticker = opts.logEvery > 0
     ? setInterval(() => process.stdout.write(`tick ${++tick} instance ${instance()}\n`), opts.logEvery * 1000)
@@ -132,7 +145,8 @@ function serve(servers) {
     if (stopping) return;
     stopping = true;
     if (opts.verbose) process.stderr.write(`testapp.js: ${signal}, closing\n`);
-    notify(['STOPPING=1', '--status=stopping']);
+    // No STOPPING=1: the manager knows it asked us to stop, and from Node every notification
+    // costs a process (systemd-notify) just when the instance should be on its way out.
     if (ticker) clearInterval(ticker);
     let open = servers.length;
     for (const server of servers) {

@@ -110,8 +110,11 @@ def build_figures(bench):
         for metric, label in (("p50_ms", "p50"), ("p99_ms", "p99"), ("max_ms", "max")):
             F.add("reload", f"reload.{n}.{metric}", f"{label} latency during the reload, {n} instances", "ms", "lower",
                   {s: [r["window"][metric] for r in v] for s, v in default.items()})
-        F.add("reload", f"reload.{n}.duration", f"reload duration, {n} instances (clusterctl: rollout.grace 0.5 s)",
+        F.add("reload", f"reload.{n}.duration", f"reload duration, {n} instances (clusterctl: its defaults)",
               "s", "lower", {s: [r["reload_s"] for r in v] for s, v in default.items()})
+        F.add("reload", f"reload.{n}.capacity", f"fewest instances serving during the reload, of {n} (from "
+              "clusterctl's events; spares count)", "", "higher",
+              {s: [r["capacity"]["lowest"] for r in v if r.get("capacity")] for s, v in default.items()})
         F.add("reload", f"reload.{n}.duration0", f"reload duration, {n} instances, rollout.grace 0", "s", "lower",
               {s: [r["reload_s"] for r in v] for s, v in zero.items()} | {"pm2": [r["reload_s"] for r in default["pm2"]]})
         F.add("reload", f"reload.{n}.failed0", f"failed requests, {n} instances, rollout.grace 0", "", "lower",
@@ -200,6 +203,25 @@ def targets(F, bench):
         add(f"zero failed requests during {what}", met,
             ", ".join(f"{SYSTEM_NAMES[s]}: at most {v}" for s, v in worst.items() if v is not None)
             + (f" (PM2: at most {pm2})" if pm2 is not None else ""))
+    for n in bench.reload_counts:
+        d, m = F.get(f"reload.{n}.duration"), F.get(f"reload.{n}.max_ms")
+        if d and "pm2" in d["values"]:
+            r = {s: d["ratio"].get(s) for s in CC_SYSTEMS}
+            add(f"reload with the defaults no longer than PM2's, {n} instances",
+                all(v is not None and v <= 1 for v in r.values()),
+                ", ".join(f"{SYSTEM_NAMES[s]} {v:.2f}×" for s, v in r.items() if v is not None))
+        if m and "pm2" in m["values"]:
+            r = {s: m["ratio"].get(s) for s in CC_SYSTEMS}
+            add(f"worst request during the reload waits no longer than PM2's, {n} instances",
+                all(v is not None and v <= 1 for v in r.values()),
+                ", ".join(f"{SYSTEM_NAMES[s]} {v:.2f}×" for s, v in r.items() if v is not None))
+        c = F.get(f"reload.{n}.capacity")
+        if c:
+            # Defaults: batch 1, so one instance out at most; with a spare (shared socket) none.
+            low = {s: c["values"][s]["min"] for s in CC_SYSTEMS if s in c["values"]}
+            add(f"capacity during the reload never below what the batch allows ({n} − 1), {n} instances",
+                all(v >= n - 1 for v in low.values()),
+                ", ".join(f"{SYSTEM_NAMES[s]}: at least {v}" for s, v in low.items()))
     for n in ("4", "max"):
         f = F.get(f"steady.{n}.close.rps")
         if f:

@@ -4,7 +4,7 @@
 #
 #   tests/bench/run.sh [--quick] [--rounds N] [--only PHASES] [--out DIR]
 #
-#   --quick        1 round, short loads, instance counts up to 16: a smoke test (≈ 3 min)
+#   --quick        1 round, short loads, instance counts up to 16: a smoke test (≈ 5 min)
 #   --rounds N     rounds of the A/B alternation (default 5; the full run takes ≈ 23 min)
 #   --only PHASES  comma-separated subset of steady,reload,bad-deploy,control
 #   --out DIR      where bench-results.json, bench-results.md and the plots go

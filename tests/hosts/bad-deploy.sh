@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A deploy that fails only on the second host, under load on every host: the rollout stops
-# there, the first host runs the new version, the second keeps three instances on the old one
-# (the failed one stopped), the third is not touched at all (old version, old config, same
+# there, the first host runs the new version, the second keeps every instance on the old one (the
+# new version failed on its spare), the third is not touched at all (old version, old config, same
 # processes), no request fails anywhere, and the exit status is 1. After a fix, running the
 # same command again finishes the job without restarting the first host.
 source "$(dirname "$0")/lib.sh"
@@ -19,11 +19,11 @@ sed -i 's/APP_VERSION = "v1"/APP_VERSION = "v2"/' "$conf"
 start_loads 3998
 expect_exit 1 "the reload fails" cc reload $app -c "$conf" "${ALL[@]}"
 stop_loads "no request failed during the bad deploy"
-expect_contains "the failure names the host" "$WORK/stderr" "clusterctl: h2: $app@0.service: RestartUnit job failed"
+expect_contains "the failure names the host and its spare" "$WORK/stderr" "clusterctl: h2: $app@4.service: StartUnit job failed"
 expect_contains "h3 was not reached" "$WORK/stderr" "h3  not reached: still on the old version, untouched"
-expect_contains "the summary of h2" "$WORK/stderr" "h2  0 on the new version, 3 still on the old one, 1 failed"
+expect_contains "the summary of h2" "$WORK/stderr" "h2  the new version failed on a spare: all 4 still on the old one"
 expect_eq "h1 runs the new version" "$(versions_on h1 $app 4)" "v2 v2 v2 v2 "
-expect_eq "h2: the failed instance is stopped, the others on the old version" "$(versions_on h2 $app 4)" "down v1 v1 v1 "
+expect_eq "h2: every instance on the old version" "$(versions_on h2 $app 4)" "v1 v1 v1 v1 "
 expect_eq "h3 runs the old version" "$(versions_on h3 $app 4)" "v1 v1 v1 v1 "
 expect_eq "h3: not one process restarted" "$(invocations_on h3 $app 4)" "$h3_before"
 expect_eq "h3 keeps its old config" "$(on h3 grep -c 'APP_VERSION = "v1"' /etc/clusterctl/$app.conf)" 1

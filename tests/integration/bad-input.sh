@@ -34,7 +34,7 @@ expect_exit 0 "reload -h" cc reload -h
 expect_contains "reload -h shows reload's help" "$WORK/stdout" "Usage: clusterctl reload APP"
 expect_contains "with the options reload takes" "$WORK/stdout" "--on-failure MODE"
 expect_exit 0 "--help" cc --help
-expect_contains "--help names the commands an option applies to" "$WORK/stdout" "--batch N|N%       instances restarted together (reload)"
+expect_contains "--help names the commands an option applies to" "$WORK/stdout" "--batch N|N%       most instances out of service at once (reload, promote, undo)"
 
 # Configs: each error names file:line, and nothing is written.
 bad() { # DESCRIPTION LINE CONTENT...

@@ -76,11 +76,22 @@ in_terminal() {
 	command -v tmux >/dev/null || bail_out "tmux is installed" "tests/deps.sh installs it"
 	[[ " ${EXIT_HOOKS[*]} " == *" tm kill-server "* ]] || at_exit "tm kill-server 2>/dev/null"
 	tm new-session -d -s "$session" -x 200 -y 50 \
-		"env XDG_RUNTIME_DIR=$XDG_RUNTIME_DIR XDG_CONFIG_HOME=$XDG_CONFIG_HOME $CLUSTERCTL --user $*; sleep 60"
+		"env XDG_RUNTIME_DIR=$XDG_RUNTIME_DIR XDG_CONFIG_HOME=$XDG_CONFIG_HOME XDG_STATE_HOME=$XDG_STATE_HOME $CLUSTERCTL --user $*; sleep 60"
 }
 
 # systemctl --user show -p PROP --value UNIT
 unit_prop() { systemctl --user show -p "$2" --value "$1"; }
+
+# Waits up to 10 s for the manager to have started UNIT again: active, with a main process other
+# than OLD_PID. The caller checks the outcome.
+wait_restarted() { # UNIT OLD_PID
+	local pid _
+	for _ in $(seq 100); do
+		pid=$(unit_prop "$1" MainPID)
+		[[ $pid != 0 && $pid != "$2" && $(unit_prop "$1" ActiveState) == active ]] && return 0
+		sleep 0.1
+	done
+}
 
 # The environment of a unit's main process, one VAR=value a line.
 main_environ() {

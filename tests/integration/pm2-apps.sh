@@ -32,22 +32,28 @@ serve_and_reload() {
 	http_get "$port" >"$WORK/body"
 	expect_contains "$mode: $app serves v2" "$WORK/body" "version=v2"
 
-	# A bad deploy: the new code throws before it listens. The rollout stops at the first
-	# instance; the others keep serving v2.
+	# A bad deploy: the new code throws before it listens. With the shared socket the rollout
+	# tries it on a spare instance (@4) first and stops there, every instance still on v2; with
+	# reuseport it stops at the first instance, and the others keep serving v2.
+	local failed=0 untouched="1 2 3" summary="0 instances on the new version, 3 still on the old one, 1 failed"
+	if [[ $mode == shared ]]; then
+		failed=4 untouched="0 1 2 3"
+		summary="the new version failed on a spare instance before any instance was restarted: all 4 still run the old one"
+	fi
 	cp "$script" "$WORK/$app.js.good"
 	printf 'throw new Error("bad deploy");\n' >"$script"
 	sed -i 's/APP_VERSION = "v2"/APP_VERSION = "v3"/' "$conf"
 	start_load "$port"
 	expect_exit 1 "$mode: $app: the bad deploy fails" cc reload "$app"
 	stop_load "$mode: $app: requests served through the bad deploy" "$allowed"
-	expect_contains "$mode: $app: names the failed instance" "$WORK/stderr" "$app@0.service"
-	expect_contains "$mode: $app: counts old and new" "$WORK/stderr" "0 instances on the new version, 3 still on the old one, 1 failed"
-	cc logs "$app" --instance 0 -n 200 >"$WORK/logs" 2>&1 || true
+	expect_contains "$mode: $app: names the failed instance" "$WORK/stderr" "$app@$failed.service"
+	expect_contains "$mode: $app: counts old and new" "$WORK/stderr" "$summary"
+	cc logs "$app" --instance "$failed" -n 200 >"$WORK/logs" 2>&1 || true
 	expect_contains "$mode: $app: its log says why" "$WORK/logs" "Error: bad deploy"
-	for i in 1 2 3; do
+	for i in $untouched; do
 		expect_eq "$mode: $app@$i still runs v2" "$(instance_env "$app" $i APP_VERSION)" v2
 	done
-	expect_eq "$mode: $app: the old version answers" "$(instances_seen "$port" 30)" "1 2 3 "
+	expect_eq "$mode: $app: the old version answers" "$(instances_seen "$port" 60)" "$untouched "
 	cp "$WORK/$app.js.good" "$script"
 	expect_exit 0 "$mode: $app: reload after the fix" cc reload "$app"
 	expect_eq "$mode: $app: all 4 back" "$(instances_seen "$port" 40)" "0 1 2 3 "

@@ -4,7 +4,7 @@
 source "$(dirname "$0")/lib.sh"
 begin
 
-conf=$(write_config killed 18191 'instances = 4;' 'env = { APP_VERSION = "v1"; };' 'rollout = { pause = 1.0; grace = 0.2; };')
+conf=$(write_config killed 18191 'instances = 4;' 'env = { APP_VERSION = "v1"; };' 'rollout = { pause = 3.0; grace = 0.2; };')
 expect_exit 0 "start 4" start_app killed "$conf"
 conf2=$(write_config other 18192 'instances = 2;')
 expect_exit 0 "start another app" start_app other "$conf2"
@@ -25,7 +25,9 @@ expect_exit 0 "a command on another app proceeds" cc reload other
 start_load 18191
 kill -KILL "$pid"
 wait "$pid" 2>/dev/null || true
-expect_eq "after SIGKILL every instance is running" "$(active_instances killed)" 4
+for i in 0 1 2 3; do
+	expect_eq "after SIGKILL killed@$i is running" "$(unit_prop killed@$i.service ActiveState)" active
+done
 mid=$(invocations killed 4)
 moved=()
 for i in 0 1 2 3; do
@@ -44,6 +46,7 @@ done
 for i in 0 1 2 3; do
 	expect_eq "killed@$i serves v2" "$(instance_env killed $i APP_VERSION)" v2
 done
+expect_eq "the spare the killed reload left is gone" "$(unit_prop killed@4.service ActiveState)" inactive
 
 # --wait queues behind a running command instead of failing.
 "$CLUSTERCTL" --user reload killed >/dev/null 2>&1 &

@@ -40,7 +40,8 @@ conf="$WORK/rlshared.conf"
 sed -i 's/"v2"/"v3"/' "$conf"
 before=$(invocations rlshared 4)
 expect_exit 0 "dry run" cc reload rlshared --dry-run --batch 50%
-expect_contains "dry run shows the batches" "$WORK/stdout" "batch 2: rlshared@2 rlshared@3"
+expect_contains "dry run shows the spare" "$WORK/stdout" "spare first: rlshared@4"
+expect_contains "dry run shows the batches: 50% plus one for the spare" "$WORK/stdout" "batch 2: rlshared@3"
 expect_contains "dry run shows the unit diff" "$WORK/stdout" '+Environment="APP_VERSION=v3"'
 expect_contains "dry run shows the removed line" "$WORK/stdout" '-Environment="APP_VERSION=v2"'
 expect_eq "dry run restarted nothing" "$(invocations rlshared 4)" "$before"

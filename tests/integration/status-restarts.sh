@@ -9,11 +9,7 @@ expect_exit 0 "start 3" start_app restarter "$conf"
 old=$(unit_prop restarter@1.service MainPID)
 start_load 18211
 kill -KILL "$old"
-for _ in $(seq 100); do
-	pid=$(unit_prop restarter@1.service MainPID)
-	[[ $pid != 0 && $pid != "$old" && $(unit_prop restarter@1.service ActiveState) == active ]] && break
-	sleep 0.1
-done
+wait_restarted restarter@1.service "$old"
 stop_load "the other instances kept serving through the kill" 8
 expect_eq "the manager restarted it" "$(unit_prop restarter@1.service ActiveState)" active
 
@@ -30,7 +26,7 @@ assert i1["ready_s"] is not None and i1["ready_s"] >= 0, i1
 PY
 	fail "restarts agree" "$(cat "$WORK/stdout")"
 expect_exit 0 "status table" cc status restarter
-grep -E "^1 +restarter@1.service +active/running +[0-9]+ +[^ ]+ +1 " "$WORK/stdout" >/dev/null &&
+grep -E "^1 +restarter@1.service +active/running +[0-9]+ +1 +[^ ]+ +1 " "$WORK/stdout" >/dev/null &&
 	pass "the table shows 1 restart" || fail "the table shows 1 restart" "$(cat "$WORK/stdout")"
 
 expect_exit 0 "status --cpu-sample" cc status restarter --cpu-sample 0.3 --json

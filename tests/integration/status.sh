@@ -29,17 +29,17 @@ PY
 expect_exit 0 "ls is status" cc ls stat
 expect_contains "ls prints the same summary" "$WORK/stdout" "stat: 3/3 instances active"
 expect_exit 0 "status of all apps" cc status
-head -n 1 "$WORK/stdout" | grep -qE '^APP +ACTIVE +SOCKET +STATE +LAST RELOAD$' && pass "all-apps list: the header" ||
+head -n 1 "$WORK/stdout" | grep -qE '^APP +ACTIVE +SOCKET +STATE +REV +ROLLOUT +LAST RELOAD$' && pass "all-apps list: the header" ||
 	fail "all-apps list: the header" "$(cat "$WORK/stdout")"
-grep -qE '^stat +3/3 +stat\.socket active +ok +-$' "$WORK/stdout" &&
-	pass "all-apps list: stat's row says 3/3, its socket active, ok, never reloaded" ||
+grep -qE '^stat +3/3 +stat\.socket active +ok +1 +- +-$' "$WORK/stdout" &&
+	pass "all-apps list: stat's row says 3/3, its socket active, ok, revision 1, no rollout, never reloaded" ||
 	fail "all-apps list: stat's row" "$(cat "$WORK/stdout")"
 expect_exit 0 "status of all apps --json" cc status --json
 python3 - "$WORK/stdout" <<'PY' && pass "all-apps json: stat's entry agrees" || fail "all-apps json" "$(cat "$WORK/stdout")"
 import json, sys
 apps = [a for a in json.load(open(sys.argv[1]))["apps"] if a["app"] == "stat"]
 assert apps == [{"app": "stat", "desired": 3, "active": 3, "state": "ok", "socket": "stat.socket",
-                 "last_reload_usec": None}], apps
+                 "last_reload_usec": None, "revision": 1, "rollout": None}], apps
 PY
 
 systemctl --user stop stat@2.service

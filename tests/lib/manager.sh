@@ -16,7 +16,7 @@
 #                                 are), with XDG_RUNTIME_DIR and XDG_CONFIG_HOME set
 #
 # STATE_DIR/env (after start) is meant to be sourced; it exports XDG_RUNTIME_DIR,
-# XDG_CONFIG_HOME, MANAGER_PID, JOURNALD_PID, MANAGER_STATE_DIR and, when the
+# XDG_CONFIG_HOME, XDG_STATE_HOME, MANAGER_PID, JOURNALD_PID, MANAGER_STATE_DIR and, when the
 # session bus works, DBUS_SESSION_BUS_ADDRESS. Logs stay in STATE_DIR/*.log, the run's journal
 # in STATE_DIR/journal (journalctl -D STATE_DIR/journal) until the next start clears it.
 # It never skips: any failure to start exits 1 (with CI=true as without).
@@ -454,6 +454,8 @@ write_env_file() {
 		echo "# Written by tests/lib/manager.sh start; source it."
 		printf 'export XDG_RUNTIME_DIR=%q\n' "$RUNTIME_DIR"
 		printf 'export XDG_CONFIG_HOME=%q\n' "$STATE/config"
+		# clusterctl keeps an app's revisions there: each run starts without any.
+		printf 'export XDG_STATE_HOME=%q\n' "$STATE/state"
 		printf 'export MANAGER_PID=%q\n' "$MANAGER_PID"
 		printf 'export JOURNALD_PID=%q\n' "$JOURNALD_PID"
 		printf 'export MANAGER_STATE_DIR=%q\n' "$STATE"

@@ -138,6 +138,42 @@ TEST(defaults) {
         ASSERT_EQ_DOUBLE(a->rollout.pause, 0.0);
         ASSERT_EQ_DOUBLE(a->rollout.grace, 0.5);
         ASSERT_EQ_INT(a->rollout.on_failure, ON_FAILURE_STOP);
+        /* Spares: 25% of the instances, at least one; the new version proves itself on them first. */
+        ASSERT_EQ_INT(a->rollout.surge, 0);
+        ASSERT_EQ_INT(a->rollout.surge_percent, 25);
+        ASSERT_EQ_DOUBLE(a->watchdog, 0.0);
+        ASSERT_EQ_INT(a->history_limit, 10);
+}
+
+TEST(rollout_surge_watchdog_history) {
+        _cleanup_(app_list_done) AppList l = {}, m = {}, n = {};
+
+        CHECK(load_ok(BASE "rollout = { surge = \"25%\"; };\nwatchdog = 2.5;\nhistory_limit = 3;\n", &l));
+        ASSERT_EQ_INT(l.apps[0].rollout.surge_percent, 25);
+        ASSERT_EQ_DOUBLE(l.apps[0].watchdog, 2.5);
+        ASSERT_EQ_INT(l.apps[0].history_limit, 3);
+        CHECK(load_ok(BASE "rollout = { surge = 0; };\n", &m));
+        ASSERT_EQ_INT(m.apps[0].rollout.surge, 0);
+        ASSERT_EQ_INT(m.apps[0].rollout.surge_percent, 0);
+        CHECK(load_ok(BASE "rollout = { surge = 4; batch = \"50%\"; };\n", &n));
+        ASSERT_EQ_INT(n.apps[0].rollout.surge, 4);
+        ASSERT_EQ_INT(n.apps[0].rollout.batch_percent, 50);
+}
+
+TEST(error_surge_watchdog_history) {
+        static const ErrorCase cases[] = {
+                { BASE "rollout = {\n  surge = -1;\n};\n", 4, "rollout.surge: -1 is out of range (0 to 1024, or \"N%\")" },
+                { BASE "rollout = {\n  surge = \"150%\";\n};\n", 4, "rollout.surge: '150%' is not a count or a percentage" },
+                { BASE "rollout = {\n  surge = 1.5;\n};\n", 4, "rollout.surge: expected an integer or \"N%\", got a number" },
+                { BASE "rollout = {\n  batch = 0;\n};\n", 4, "rollout.batch: 0 is out of range (1 to 1024, or \"N%\")" },
+                { BASE "watchdog = \"5\";\n", 3, "watchdog: expected a number of seconds, got a string" },
+                { BASE "watchdog = -1;\n", 3, "watchdog" },
+                { BASE "history_limit = 0;\n", 3, "history_limit: 0 is out of range (1 to 1000)" },
+                { BASE "history_limit = \"10\";\n", 3, "history_limit: expected an integer, got a string" },
+                { BASE "ready = \"exec\";\nwatchdog = 5;\n", 4, "watchdog: needs ready = \"notify\"" },
+                { BASE "rollout = {\n  surges = 1;\n};\n", 4, "rollout: unknown key 'surges' (batch, surge, pause, grace, on_failure)" },
+        };
+        EXPECT_ERROR_TABLE(cases);
 }
 
 /* Every key, from a file on disk: relative cwd and env_file resolve against the config's

@@ -244,6 +244,19 @@ TEST(render_ready_exec) {
         ASSERT_NOT_CONTAINS(service, "NotifyAccess");
 }
 
+TEST(render_watchdog) {
+        _cleanup_(app_list_done) AppList l = {}, m = {};
+        _cleanup_(unit_set_done) UnitSet s = {}, t = {};
+
+        CHECK(load_app(WEB_SYSTEM "watchdog = 2.5;\n", CONFIG, &l));
+        CHECK(render_ok(&l.apps[0], SCOPE_SYSTEM, &s));
+        ASSERT_HAS_LINE(file_text(&s, "web@.service"), "WatchdogSec=2.500s");
+        /* Without the key, no line at all: the manager's default is no watchdog. */
+        CHECK(load_app(WEB_SYSTEM, CONFIG, &m));
+        CHECK(render_ok(&m.apps[0], SCOPE_SYSTEM, &t));
+        ASSERT_NOT_CONTAINS(file_text(&t, "web@.service"), "Watchdog");
+}
+
 /* The text of a unit before its marker (whose hash covers it), without the line `drop`. */
 static char *body_without_line(const char *text, const char *drop) {
         _cleanup_free_ char *needle = concat("\n", drop, "\n", NULL);

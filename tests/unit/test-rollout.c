@@ -282,3 +282,37 @@ TEST(rollout_state_parse_refuses_what_format_never_writes) {
         CHECK(check_refused("units=0000000000000abc\nsince=77junk\n"));
         CHECK(check_refused("units=-000000000000abc\nsince=77\n"));
 }
+
+/* A paused canary, a stopped rollout: the lines after the first two, in their order. */
+TEST(rollout_state_phase_and_revisions) {
+        const RolloutState paused = { .units_hash = 0xabcULL, .since_usec = 77, .phase = ROLLOUT_PHASE_PAUSED,
+                                      .revision = 3, .from_revision = 2, .canary = 1 };
+        _cleanup_free_ char *text = rollout_state_format(&paused);
+        RolloutState back = {};
+
+        ASSERT_STREQ(text, "units=0000000000000abc\nsince=77\nphase=paused\nrevision=3\nfrom=2\ncanary=1\n");
+        ASSERT_OK(rollout_state_parse(text, &back));
+        ASSERT_TRUE(memcmp(&back, &paused, sizeof(back)) == 0);
+
+        const RolloutState failed = { .units_hash = 1, .since_usec = 2, .phase = ROLLOUT_PHASE_FAILED, .revision = 9 };
+        _cleanup_free_ char *t2 = rollout_state_format(&failed);
+        ASSERT_STREQ(t2, "units=0000000000000001\nsince=2\nphase=failed\nrevision=9\n");
+        ASSERT_OK(rollout_state_parse(t2, &back));
+        ASSERT_EQ_INT(back.phase, ROLLOUT_PHASE_FAILED);
+        ASSERT_EQ_INT(back.revision, 9);
+        ASSERT_EQ_INT(back.from_revision, 0);
+        ASSERT_EQ_INT(back.canary, 0);
+        ASSERT_STREQ(rollout_phase_to_string(ROLLOUT_PHASE_RUNNING), "running");
+}
+
+TEST(rollout_state_refuses_bad_extra_lines) {
+        CHECK(check_refused("units=0000000000000abc\nsince=77\nphase=running\n")); /* never written */
+        CHECK(check_refused("units=0000000000000abc\nsince=77\nphase=sleeping\n"));
+        CHECK(check_refused("units=0000000000000abc\nsince=77\nphase=paused"));   /* cut short */
+        CHECK(check_refused("units=0000000000000abc\nsince=77\nrevision=0\n"));
+        CHECK(check_refused("units=0000000000000abc\nsince=77\nrevision=x\n"));
+        CHECK(check_refused("units=0000000000000abc\nsince=77\nrevision=99999999999\n"));
+        CHECK(check_refused("units=0000000000000abc\nsince=77\nfrom=2\nrevision=3\n")); /* order */
+        CHECK(check_refused("units=0000000000000abc\nsince=77\ncanary=1\nextra=1\n"));
+        CHECK(check_refused("units=0000000000000abc\nsince=77\n\n"));
+}

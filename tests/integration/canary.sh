@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Canaries: reload --canary moves that many instances, checks them, pauses and exits 0; the pause
+# outlives the command and status says so; another reload is refused while paused unless told;
+# promote rolls out the rest; undo puts the canary back without touching the others.
+source "$(dirname "$0")/lib.sh"
+begin
+
+set_version() { sed -i "s/APP_VERSION = \"[^\"]*\"/APP_VERSION = \"$2\"/" "$1"; }
+versions() { local i; for ((i = 0; i < $2; i++)); do instance_env "$1" $i APP_VERSION; done | tr '\n' ' '; }
+status_field() { # APP PYTHON-EXPR on s (the status JSON)
+	cc status "$1" --json | python3 -c "import json, sys; s = json.load(sys.stdin); print($2)"
+}
+
+conf=$(write_config can 18242 'instances = 4;' 'env = { APP_VERSION = "v1"; };')
+expect_exit 0 "start 4" start_app can "$conf"
+
+# A canary of 1 of 4, then promote.
+set_version "$conf" v2
+start_load 18242
+expect_exit 0 "reload --canary 1 exits 0" cc reload can --canary 1
+stop_load "no request failed during the canary"
+expect_contains "it says the rollout is paused" "$WORK/stderr" "the rollout is paused"
+expect_contains "and how to go on" "$WORK/stderr" "clusterctl promote can"
+expect_eq "one instance on the new version, three on the old" "$(versions can 4)" "v2 v1 v1 v1 "
+expect_exit 0 "status" cc status can
+expect_contains "the app line says it is paused" "$WORK/stdout" "rollout of revision 2 paused after its canary (1 of 4 on it)"
+expect_eq "status --json: paused, 1 on it" "$(status_field can 's["rollout"]["state"], s["rollout"]["on_revision"]')" "paused 1"
+expect_eq "status --json: the revision of each instance" "$(status_field can '[i["revision"] for i in s["instances"]]')" \
+	"[2, 1, 1, 1]"
+
+expect_exit 1 "another reload while paused is refused" cc reload can
+expect_contains "it says what is paused" "$WORK/stderr" "the rollout of revision 2 is paused after its canary"
+expect_contains "and how to go on anyway" "$WORK/stderr" "--override-pause"
+expect_eq "nothing was restarted by the refused reload" "$(versions can 4)" "v2 v1 v1 v1 "
+
+canary_id=$(unit_prop can@0.service InvocationID)
+start_load 18242
+expect_exit 0 "promote" cc promote can
+stop_load "no request failed during promote"
+expect_eq "every instance on the new version" "$(versions can 4)" "v2 v2 v2 v2 "
+expect_eq "promote did not restart the canary" "$(unit_prop can@0.service InvocationID)" "$canary_id"
+expect_eq "no rollout left" "$(status_field can 's["rollout"]')" "None"
+expect_exit 1 "promote with nothing paused" cc promote can
+expect_contains "says nothing is paused" "$WORK/stderr" "no rollout is paused"
+
+# A canary of 25%, then undo: the canary goes back, the others are not touched.
+set_version "$conf" v3
+expect_exit 0 "reload --canary 25%" cc reload can --canary 25%
+expect_eq "25% of 4 is one canary" "$(versions can 4)" "v3 v2 v2 v2 "
+others=$(for i in 1 2 3; do unit_prop can@$i.service InvocationID; done | tr '\n' ' ')
+expect_exit 0 "undo puts the canary back" cc undo can
+expect_eq "the canary runs the old version again" "$(versions can 4)" "v2 v2 v2 v2 "
+expect_eq "the other instances were not restarted" \
+	"$(for i in 1 2 3; do unit_prop can@$i.service InvocationID; done | tr '\n' ' ')" "$others"
+expect_eq "no rollout left after undo" "$(status_field can 's["rollout"]')" "None"
+expect_eq "every instance on one revision" "$(status_field can 'len({i["revision"] for i in s["instances"]})')" 1
+
+# --override-pause: a new change rolled out over a paused canary.
+set_version "$conf" v4
+expect_exit 0 "canary of v4" cc reload can --canary 1
+set_version "$conf" v5
+expect_exit 1 "reload of v5 while v4 is paused" cc reload can
+expect_exit 0 "reload --override-pause" cc reload can --override-pause
+expect_eq "every instance on v5" "$(versions can 4)" "v5 v5 v5 v5 "
+expect_exit 2 "--canary needs a count" cc reload can --canary x
+expect_exit 2 "--canary is refused by restart" cc restart can --canary 1
+
+finish
