@@ -109,13 +109,19 @@ active_instances() {
 # http_get PORT [PATH]: one request on a new connection.
 http_get() { curl -sS --max-time 5 "http://127.0.0.1:$1${2:-/}"; }
 
-# Instances seen over N new connections to PORT, as a sorted unique list.
-instances_seen() { # PORT N
-	local i
-	for ((i = 0; i < $2; i++)); do
-		http_get "$1" / | sed -n 's/^instance=\([^ ]*\) .*/\1/p'
-	done | sort -u | tr '\n' ' '
+# The instances that answer new connections to PORT, as a sorted list ("0 1 3 "): asked until
+# they are WANT, at most 300 times. On a shared socket which waiting instance accepts is the
+# kernel's choice, so a fixed number of requests can miss one that is up.
+instances_seen() { # PORT WANT
+	local i id seen=" "
+	for ((i = 0; i < 300; i++)); do
+		id=$(http_get "$1" / | sed -n 's/^instance=\([^ ]*\) .*/\1/p')
+		[[ -n $id && $seen != *" $id "* ]] && seen+="$id "
+		[[ $(sorted_words "$seen") == "$2" ]] && break
+	done
+	sorted_words "$seen"
 }
+sorted_words() { tr ' ' '\n' <<<"$1" | sed '/^$/d' | sort -u | tr '\n' ' '; }
 
 # InvocationID of each instance 0..N-1 of APP, space-separated.
 invocations() { # APP N

@@ -192,7 +192,7 @@ module.exports = { apps: [{ name: 'pm2message', script: 'message-app.js', instan
 EOF
 expect_exit 0 "shutdown message: import" cc import "$PM2_APPDIR/message.config.js" --listen 127.0.0.1:18314 -o "$OUT"
 expect_exit 0 "shutdown message: start" start_app pm2message "$OUT/pm2message.conf"
-expect_eq "shutdown message: serves" "$(instances_seen 18314 20)" "0 1 "
+expect_eq "shutdown message: serves" "$(instances_seen 18314 "0 1 ")" "0 1 "
 expect_exit 0 "shutdown message: stop" cc stop pm2message
 cc logs pm2message -n 100 >"$WORK/msglog" 2>&1 || true
 expect_contains "shutdown message: the app got it" "$WORK/msglog" "got the shutdown message"
