@@ -217,7 +217,13 @@ int revstore_remove_all(Scope scope, const char *app) {
 
         if ((e = app_state_dir(scope, app, &dir)) < 0 || (e = asprintf_safe(&revs, "%s/revisions", dir)) < 0)
                 return e;
-        if ((e = remove_dir_files(revs)) < 0)
+        if ((e = remove_dir_files(revs)) < 0 || (e = remove_dir_files(dir)) < 0)
                 return e;
-        return remove_dir_files(dir);
+        /* The scope's directory too, once its last app is gone: nothing of ours is left behind. */
+        char *slash = strrchr(dir, '/');
+        if (slash && slash != dir) {
+                *slash = 0;
+                (void) rmdir(dir);
+        }
+        return 0;
 }

@@ -70,15 +70,22 @@ for mode in shared reuseport; do
 	expect_contains "$mode: the new version serves" <(http_get "$port" /env/APP_VERSION) v2
 done
 
-# A bad deploy: the new version dies before it is ready. The reload stops at the first
-# instance, and the others keep serving the old version with no failed request.
+# A bad deploy: the new version dies before it is ready. In shared mode the rollout tries it on
+# a spare instance first (@2) and stops there: both instances keep serving the old version with
+# no failed request.
 m sed -i 's|"v2"; };|"v3"; TESTAPP_FLAGS = "--fail-before-ready"; };|' "$APPDIR/rlshared.conf"
 start_load 18301
 expect_exit 1 "a bad deploy fails the reload" cc reload rlshared
 stop_load "the bad deploy failed no request"
-expect_contains "it names the failed instance" "$WORK/stderr" "rlshared@0.service"
-expect_eq "the other instance still serves the old version" "$(http_get 18301 /env/APP_VERSION)" v2
-expect_eq "and is active" "$(m systemctl is-active rlshared@1.service)" active
+expect_contains "it names the failed spare" "$WORK/stderr" "rlshared@2.service"
+expect_contains "and says no instance was restarted" "$WORK/stderr" "all 2 still run the old one"
+expect_eq "the old version still serves" "$(http_get 18301 /env/APP_VERSION)" v2
+for k in 0 1; do
+	expect_eq "rlshared@$k is active" "$(m systemctl is-active rlshared@$k.service)" active
+done
+spare=$(m systemctl is-active rlshared@2.service || true)
+[[ $spare == inactive || $spare == failed ]] && pass "the spare is stopped ($spare)" ||
+	fail "the spare is stopped" "is-active: $spare"
 
 expect_exit 0 "delete" cc delete web
 expect_eq "delete removed every file of web" "$(m find /etc/systemd/system -name 'web[@.]*' | wc -l)" 0
