@@ -84,7 +84,8 @@ for h in "${HOSTS[@]}"; do
 	expect_eq "$h: its config is the new one" "$(on "$h" grep -c 'APP_VERSION = "v2"' /etc/clusterctl/$app.conf)" 1
 	expect_contains "a summary line for $h" "$WORK/stderr" "$h  4 instances reloaded in"
 done
-if grep -qE "^h2  $app@1 +restarting … ready in [0-9.]+s  \[6/12\]$" "$WORK/stderr"; then
+# Which instance of a batch is ready first is the hosts' business; the count runs across hosts.
+if grep -qE "^h2  $app@[0-3] +restarting … ready in [0-9.]+s  \[6/12\]$" "$WORK/stderr"; then
 	pass "progress shows host, instance and the count across hosts"
 else
 	fail "progress shows host, instance and the count across hosts" "$(cat "$WORK/stderr")"
