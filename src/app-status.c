@@ -92,13 +92,22 @@ static void read_watchdog_kills(Cluster *c, AppStatus *s) {
                         s->instances[i].watchdog_kills = counts[s->instances[i].index];
 }
 
-/* What status and top show of an instance beyond its state, which the list of units brings. */
-#define STATUS_PROPERTIES                                                                                \
-        (UNIT_PROPERTY_BIT(SERVICE_RESULT) | UNIT_PROPERTY_BIT(SERVICE_STATUS_TEXT) |                    \
-         UNIT_PROPERTY_BIT(SERVICE_MAIN_PID) | UNIT_PROPERTY_BIT(SERVICE_N_RESTARTS) |                   \
-         UNIT_PROPERTY_BIT(UNIT_ACTIVE_ENTER) | UNIT_PROPERTY_BIT(SERVICE_EXEC_MAIN_START) |             \
-         UNIT_PROPERTY_BIT(SERVICE_EXEC_MAIN_START_MONOTONIC) |                                          \
-         UNIT_PROPERTY_BIT(SERVICE_MEMORY_CURRENT) | UNIT_PROPERTY_BIT(SERVICE_CPU_USAGE))
+/* What status and top show of an instance beyond the state the list of units brings, by that
+ * state: a stopped instance has no process to measure, an active one no failure to explain. At
+ * many instances these calls are most of what status costs. */
+static uint32_t status_properties(const UnitInfo *u) {
+        bool stopped = streq_ptr(u->active_state, "inactive") || streq_ptr(u->active_state, "failed");
+        uint32_t mask = UNIT_PROPERTY_BIT(SERVICE_STATUS_TEXT) | UNIT_PROPERTY_BIT(SERVICE_N_RESTARTS);
+
+        if (!unit_is_active(u))
+                mask |= UNIT_PROPERTY_BIT(SERVICE_RESULT);
+        else
+                mask |= UNIT_PROPERTY_BIT(UNIT_ACTIVE_ENTER_MONOTONIC);
+        if (!stopped)
+                mask |= UNIT_PROPERTY_BIT(SERVICE_MAIN_PID) | UNIT_PROPERTY_BIT(SERVICE_EXEC_MAIN_START_MONOTONIC) |
+                        UNIT_PROPERTY_BIT(SERVICE_MEMORY_CURRENT) | UNIT_PROPERTY_BIT(SERVICE_CPU_USAGE);
+        return mask;
+}
 
 static UnitInfo *find_info(UnitInfo *infos, size_t n, const char *name) {
         for (size_t i = 0; i < n; i++)
@@ -123,6 +132,7 @@ int collect_status(Cluster *c, const char *app, AppStatus *ret) {
         _cleanup_free_ unsigned *enabled = NULL, *all = NULL;
         _cleanup_free_ char *shared_socket = NULL;
         _cleanup_free_ UnitInfo **fetch = NULL;
+        _cleanup_free_ uint32_t *masks = NULL;
         size_t n_enabled = 0, n_all = 0, n_loaded = 0, n_fetch = 0;
         UnitInfo *loaded = NULL, *u;
         int r;
@@ -149,7 +159,8 @@ int collect_status(Cluster *c, const char *app, AppStatus *ret) {
 
         s.instances = calloc(n_all ? n_all : 1, sizeof(Instance));
         fetch = calloc(n_all ? n_all : 1, sizeof(UnitInfo *));
-        if (r < 0 || !s.instances || !fetch) {
+        masks = calloc(n_all ? n_all : 1, sizeof(uint32_t));
+        if (r < 0 || !s.instances || !fetch || !masks) {
                 unit_infos_free(loaded, n_loaded);
                 return r < 0 ? r : -ENOMEM;
         }
@@ -168,6 +179,7 @@ int collect_status(Cluster *c, const char *app, AppStatus *ret) {
                 if ((u = find_info(loaded, n_loaded, name))) {
                         in->info = *u;
                         unit_info_init(u);
+                        masks[n_fetch] = status_properties(&in->info);
                         fetch[n_fetch++] = &in->info;
                 } else if ((r = not_loaded_info(app, all[i], &in->info)) < 0)
                         break;
@@ -182,7 +194,7 @@ int collect_status(Cluster *c, const char *app, AppStatus *ret) {
         if (r < 0)
                 return r;
 
-        r = bus_get_unit_properties(c->bus, fetch, n_fetch, STATUS_PROPERTIES, now_usec() + PROPERTIES_TIMEOUT_USEC);
+        r = bus_get_unit_properties(c->bus, fetch, masks, n_fetch, now_usec() + PROPERTIES_TIMEOUT_USEC);
         if (r < 0)
                 return r;
         for (size_t i = 0; i < s.n; i++)
@@ -214,9 +226,18 @@ void status_cpu_between(AppStatus *now, const AppStatus *before, uint64_t elapse
 }
 
 double ready_seconds(const UnitInfo *u) {
-        if (!unit_is_active(u) || u->exec_main_start_usec == 0 || u->active_enter_usec < u->exec_main_start_usec)
+        if (!unit_is_active(u) || u->exec_main_start_monotonic == 0 ||
+            u->active_enter_monotonic < u->exec_main_start_monotonic)
                 return -1;
-        return (double) (u->active_enter_usec - u->exec_main_start_usec) / 1e6;
+        return (double) (u->active_enter_monotonic - u->exec_main_start_monotonic) / 1e6;
+}
+
+/* From the manager's monotonic clock, which is ours: the wall clock may have been set since. */
+double uptime_seconds(const UnitInfo *u) {
+        uint64_t now = now_usec();
+        if (!unit_is_active(u) || u->active_enter_monotonic == 0 || u->active_enter_monotonic > now)
+                return -1;
+        return (double) (now - u->active_enter_monotonic) / 1e6;
 }
 
 void record_last_reload(Scope scope, const char *app) {
@@ -284,9 +305,9 @@ void format_status_summary(const AppStatus *s, char *buf, size_t size) {
 }
 
 static void format_uptime(const UnitInfo *u, char *buf, size_t size) {
-        uint64_t now = realtime_usec();
-        if (unit_is_active(u) && u->active_enter_usec > 0 && u->active_enter_usec <= now)
-                format_duration(now - u->active_enter_usec, buf, size);
+        double up = uptime_seconds(u);
+        if (up >= 0)
+                format_duration((uint64_t) (up * 1e6), buf, size);
         else
                 snprintf(buf, size, "-");
 }

@@ -46,6 +46,8 @@ bool hit_restart_limit(const UnitInfo *u);
 void status_cpu_between(AppStatus *now, const AppStatus *before, uint64_t elapsed_usec);
 /* Seconds from the main process's start to ready (READY=1), or < 0. */
 double ready_seconds(const UnitInfo *u);
+/* Seconds since the instance became active, or -1. */
+double uptime_seconds(const UnitInfo *u);
 
 /* Records a successful reload, for `status` without an app. */
 void record_last_reload(Scope scope, const char *app);

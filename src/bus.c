@@ -125,7 +125,6 @@ static const struct {
         [UNIT_SUB_STATE] = { "SubState", IFACE_UNIT, 's', offsetof(UnitInfo, sub_state), -1 },
         [UNIT_INVOCATION_ID] = { "InvocationID", IFACE_UNIT, 'y', offsetof(UnitInfo, invocation_id),
                                  offsetof(UnitInfo, has_invocation_id) },
-        [UNIT_ACTIVE_ENTER] = { "ActiveEnterTimestamp", IFACE_UNIT, 't', offsetof(UnitInfo, active_enter_usec), -1 },
         [UNIT_ACTIVE_ENTER_MONOTONIC] = { "ActiveEnterTimestampMonotonic", IFACE_UNIT, 't',
                                           offsetof(UnitInfo, active_enter_monotonic), -1 },
         [SERVICE_RESULT] = { "Result", IFACE_SERVICE, 's', offsetof(UnitInfo, result), -1 },
@@ -135,8 +134,6 @@ static const struct {
         [SERVICE_USER] = { "User", IFACE_SERVICE, 's', offsetof(UnitInfo, user), -1 },
         [SERVICE_N_RESTARTS] = { "NRestarts", IFACE_SERVICE, 'u', offsetof(UnitInfo, n_restarts),
                                  offsetof(UnitInfo, has_n_restarts) },
-        [SERVICE_EXEC_MAIN_START] = { "ExecMainStartTimestamp", IFACE_SERVICE, 't',
-                                      offsetof(UnitInfo, exec_main_start_usec), -1 },
         [SERVICE_EXEC_MAIN_START_MONOTONIC] = { "ExecMainStartTimestampMonotonic", IFACE_SERVICE, 't',
                                                 offsetof(UnitInfo, exec_main_start_monotonic), -1 },
         [SERVICE_MEMORY_CURRENT] = { "MemoryCurrent", IFACE_SERVICE, 't', offsetof(UnitInfo, memory_current), -1 },
@@ -284,23 +281,26 @@ static bool none_remaining(void *userdata) {
         return *(size_t *) userdata == 0;
 }
 
-int bus_get_unit_properties(sd_bus *bus, UnitInfo *const *infos, size_t n, uint32_t mask, uint64_t deadline_usec) {
-        size_t n_props = 0, n_gets = 0, remaining = 0;
+int bus_get_unit_properties(sd_bus *bus, UnitInfo *const *infos, const uint32_t *masks, size_t n,
+                            uint64_t deadline_usec) {
+        size_t n_gets = 0, remaining = 0;
         _cleanup_free_ PendingGet *gets = NULL;
         int r = 0;
 
-        for (UnitProperty p = 0; p < _UNIT_PROPERTY_MAX; p++)
-                n_props += !!(mask & UNIT_PROPERTY_BIT(p));
-        if (n == 0 || n_props == 0)
+        for (size_t i = 0; i < n; i++)
+                for (UnitProperty p = 0; p < _UNIT_PROPERTY_MAX; p++)
+                        n_gets += !!(masks[i] & UNIT_PROPERTY_BIT(p));
+        if (n_gets == 0)
                 return 0;
-        gets = calloc(n * n_props, sizeof(PendingGet));
+        gets = calloc(n_gets, sizeof(PendingGet));
         if (!gets)
                 return -ENOMEM;
+        n_gets = 0;
         for (size_t i = 0; i < n && r >= 0; i++) {
                 _cleanup_free_ char *path = NULL;
                 r = sd_bus_path_encode("/org/freedesktop/systemd1/unit", infos[i]->name, &path);
                 for (UnitProperty p = 0; p < _UNIT_PROPERTY_MAX && r >= 0; p++) {
-                        if (!(mask & UNIT_PROPERTY_BIT(p)))
+                        if (!(masks[i] & UNIT_PROPERTY_BIT(p)))
                                 continue;
                         PendingGet *g = &gets[n_gets];
                         *g = (PendingGet) { .info = infos[i], .property = p, .remaining = &remaining };
@@ -325,21 +325,23 @@ int bus_get_unit_infos(sd_bus *bus, char *const *units, uint32_t mask, UnitInfo 
         size_t n = strv_length(units);
         UnitInfo *infos = calloc(n ? n : 1, sizeof(UnitInfo));
         _cleanup_free_ UnitInfo **pointers = calloc(n ? n : 1, sizeof(UnitInfo *));
+        _cleanup_free_ uint32_t *masks = calloc(n ? n : 1, sizeof(uint32_t));
         int r;
 
-        if (!infos || !pointers) {
+        if (!infos || !pointers || !masks) {
                 free(infos);
                 return -ENOMEM;
         }
         for (size_t i = 0; i < n; i++) {
                 unit_info_init(&infos[i]);
                 pointers[i] = &infos[i];
+                masks[i] = mask;
                 if (!(infos[i].name = strdup(units[i]))) {
                         unit_infos_free(infos, n);
                         return -ENOMEM;
                 }
         }
-        r = bus_get_unit_properties(bus, pointers, n, mask, deadline_usec);
+        r = bus_get_unit_properties(bus, pointers, masks, n, deadline_usec);
         if (r < 0) {
                 unit_infos_free(infos, n);
                 return r;

@@ -37,9 +37,7 @@ typedef struct UnitInfo {
         char *user;             /* User=; empty: root (system manager) or the manager's user */
         uint32_t n_restarts;
         bool has_n_restarts;
-        uint64_t active_enter_usec; /* realtime */
         uint64_t active_enter_monotonic;
-        uint64_t exec_main_start_usec; /* realtime */
         uint64_t exec_main_start_monotonic;
         uint64_t memory_current;  /* UINT64_MAX: unknown */
         uint64_t cpu_usage_nsec;  /* UINT64_MAX: unknown */
@@ -55,7 +53,6 @@ typedef enum UnitProperty {
         UNIT_ACTIVE_STATE,
         UNIT_SUB_STATE,
         UNIT_INVOCATION_ID,
-        UNIT_ACTIVE_ENTER,
         UNIT_ACTIVE_ENTER_MONOTONIC,
         SERVICE_RESULT,
         SERVICE_STATUS_TEXT,
@@ -63,7 +60,6 @@ typedef enum UnitProperty {
         SERVICE_EXEC_MAIN_PID,
         SERVICE_USER,
         SERVICE_N_RESTARTS,
-        SERVICE_EXEC_MAIN_START,
         SERVICE_EXEC_MAIN_START_MONOTONIC,
         SERVICE_MEMORY_CURRENT,
         SERVICE_CPU_USAGE,
@@ -84,11 +80,12 @@ typedef enum UnitProperty {
 void unit_info_init(UnitInfo *u);
 void unit_info_done(UnitInfo *u);
 
-/* Fills the properties in `mask` of each infos[i] (named by its name) with one Properties.Get
+/* Fills the properties in masks[i] of each infos[i] (named by its name) with one Properties.Get
  * per unit and property, all sent at once and answered in one wait: one round trip, and the
  * manager computes only what is asked (GetAll of a service is hundreds of properties, memory and
  * IO accounting read from the cgroup included). A property the unit lacks stays unknown. */
-int bus_get_unit_properties(sd_bus *bus, UnitInfo *const *infos, size_t n, uint32_t mask, uint64_t deadline_usec);
+int bus_get_unit_properties(sd_bus *bus, UnitInfo *const *infos, const uint32_t *masks, size_t n,
+                            uint64_t deadline_usec);
 
 /* The same for unit names, into a new array of strv_length(units) infos. */
 int bus_get_unit_infos(sd_bus *bus, char *const *units, uint32_t mask, UnitInfo **ret, uint64_t deadline_usec);

@@ -40,7 +40,7 @@ static char *dup_str(json_object *o, const char *key) {
 static int app_status_from_json(json_object *o, AppStatus *ret) {
         _cleanup_(app_status_done) AppStatus s = {};
         json_object *instances = NULL, *socket = NULL;
-        uint64_t now = realtime_usec();
+        uint64_t now = now_usec();
 
         s.app = dup_str(o, "app");
         s.desired = (unsigned) json_int(o, "desired", 0);
@@ -74,12 +74,11 @@ static int app_status_from_json(json_object *o, AppStatus *ret) {
                         u->n_restarts = (uint32_t) json_int(j, "restarts", 0);
                         u->memory_current = (uint64_t) json_int(j, "memory_bytes", -1);
                         u->cpu_usage_nsec = (uint64_t) json_int(j, "cpu_ns", -1);
-                        if (uptime >= 0)
-                                u->active_enter_usec = now - (uint64_t) (uptime * 1e6);
-                        if (ready >= 0) {
-                                u->exec_main_start_monotonic = 1;
-                                u->active_enter_monotonic = 1 + (uint64_t) (ready * 1e6);
-                        }
+                        /* Back onto this machine's clock: uptime and ready come as seconds. */
+                        if (uptime >= 0 && now > (uint64_t) (uptime * 1e6))
+                                u->active_enter_monotonic = now - (uint64_t) (uptime * 1e6);
+                        if (ready >= 0 && u->active_enter_monotonic > (uint64_t) (ready * 1e6))
+                                u->exec_main_start_monotonic = u->active_enter_monotonic - (uint64_t) (ready * 1e6);
                 }
         }
         *ret = s;

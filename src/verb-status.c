@@ -85,8 +85,6 @@ static void print_json(const AppStatus *s) {
         printf(",\"instances\":[");
         for (size_t i = 0; i < s->n; i++) {
                 const UnitInfo *u = &s->instances[i].info;
-                uint64_t now = realtime_usec();
-                bool up = unit_is_active(u) && u->active_enter_usec > 0 && u->active_enter_usec <= now;
 
                 printf("%s{\"index\":%u,\"unit\":", i ? "," : "", s->instances[i].index);
                 json_print_string(stdout, u->name);
@@ -96,7 +94,7 @@ static void print_json(const AppStatus *s) {
                 json_print_string(stdout, u->sub_state);
                 json_u64_or_null("revision", s->instances[i].revision, s->instances[i].revision > 0);
                 json_u64_or_null("pid", u->main_pid, u->main_pid > 0);
-                json_double_or_null("uptime_s", up ? (double) (now - u->active_enter_usec) / 1e6 : -1);
+                json_double_or_null("uptime_s", uptime_seconds(u));
                 json_double_or_null("ready_s", ready_seconds(u));
                 json_u64_or_null("restarts", u->n_restarts, u->has_n_restarts);
                 printf(",\"watchdog_kills\":%u", s->instances[i].watchdog_kills);

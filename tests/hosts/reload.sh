@@ -22,6 +22,11 @@ for h in "${HOSTS[@]}"; do
 	expect_eq "status: a summary line for $h" "$(grep -cE "^$h +$app: 4/4 instances active" "$WORK/stdout")" 1
 	expect_eq "status: four instance rows for $h" "$(grep -cE "^$h +[0-3] +$app@[0-3]\.service +active/running" "$WORK/stdout")" 4
 done
+# Each host's uptime and time to READY, put back on this machine's clock.
+expect_eq "status: every row shows its uptime and time to READY" "$(awk '
+	/^HOST / { for (i = 1; i <= NF; i++) col[$i] = i; next }
+	/^h[123] / && $col["UPTIME"] ~ /^[0-9][0-9.hmds]*$/ && $col["READY"] ~ /^[0-9]\.[0-9][0-9]s$/ { n++ }
+	END { print n + 0 }' "$WORK/stdout")" 12
 expect_no_control_bytes "status across hosts prints no control byte" "$WORK/stdout"
 expect_exit 0 "status --json across hosts" cc status $app "${ALL[@]}" --json
 expect_eq "status --json: every host, every instance active" "$(python3 -c '

@@ -14,15 +14,20 @@ grep -E "^1 +stat@1.service +active/running +$pid1 " "$WORK/stdout" >/dev/null &
 	pass "row of stat@1 shows state and pid $pid1" || fail "row of stat@1" "$(cat "$WORK/stdout")"
 
 expect_exit 0 "status --json" cc status stat --json
-python3 - "$WORK/stdout" "$pid1" <<'PY' && pass "json agrees with the manager" || fail "json agrees with the manager" "$(cat "$WORK/stdout")"
-import json, sys
+python3 - "$WORK/stdout" "$pid1" "$(unit_prop stat@1.service ExecMainStartTimestampMonotonic)" \
+	"$(unit_prop stat@1.service ActiveEnterTimestampMonotonic)" <<'PY' && pass "json agrees with the manager" || fail "json agrees with the manager" "$(cat "$WORK/stdout")"
+import json, sys, time
 s = json.load(open(sys.argv[1]))
+started, ready = int(sys.argv[3]) / 1e6, int(sys.argv[4]) / 1e6
 assert s["app"] == "stat" and s["desired"] == 3 and s["active"] == 3, s
 assert [i["index"] for i in s["instances"]] == [0, 1, 2], s
 i1 = s["instances"][1]
 assert i1["unit"] == "stat@1.service" and i1["pid"] == int(sys.argv[2]), i1
 assert i1["active_state"] == "active" and i1["sub_state"] == "running", i1
-assert i1["restarts"] == 0 and i1["uptime_s"] >= 0, i1
+assert i1["restarts"] == 0, i1
+# Both from the manager's monotonic clock, which the wall clock being set cannot move.
+assert abs(i1["ready_s"] - (ready - started)) < 0.01, (i1, ready - started)
+assert 0 <= time.monotonic() - ready - i1["uptime_s"] < 5, (i1, time.monotonic() - ready)
 assert s["socket"]["unit"] == "stat.socket", s
 PY
 
