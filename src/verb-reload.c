@@ -255,15 +255,14 @@ static int do_reload(Reload *r, const char *config_path) {
         return reload_execute(r, pending, n_pending);
 }
 
-/* cron_restart's timer follows the config: started when it asks for one (start would only do it
- * at the next start), stopped when it no longer does. */
-static int sync_reload_timer(Reload *r) {
+/* cron_restart's timer follows the units a rollout put in place: started when they have one (start
+ * would only do it at the next start), stopped when they no longer do. */
+int reload_sync_timer(Reload *r, bool wanted) {
         _cleanup_strv_free_ char **loaded = NULL;
         _cleanup_free_ char *timer = NULL;
 
-        if (!r->config || asprintf_safe(&timer, "%s.reload.timer", r->app) < 0)
-                return 0;
-        bool wanted = r->config->cron_calendar != NULL;
+        if (asprintf_safe(&timer, "%s.reload.timer", r->app) < 0)
+                return log_oom();
         if (!wanted && (cluster_loaded_units(r->c, r->app, &loaded) < 0 || !strv_contains(loaded, timer)))
                 return 0;
         char *const units[] = { timer, NULL };
@@ -296,7 +295,9 @@ static int run_verb(const char *verb, char **argv, Cluster *c) {
         r.canary_count = arg_canary_count;
         r.canary_percent = arg_canary_percent;
         e = do_reload(&r, config_path);
-        return e || arg_dry_run || !streq(verb, "reload") ? e : sync_reload_timer(&r);
+        if (e || arg_dry_run || !streq(verb, "reload") || !r.config)
+                return e;
+        return reload_sync_timer(&r, r.config->cron_calendar != NULL);
 }
 
 int verb_reload(int argc, char **argv, Cluster *c) {

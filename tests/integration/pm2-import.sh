@@ -168,6 +168,11 @@ expect_eq "cron: the timer is stopped" "$(unit_prop pm2cron.reload.timer ActiveS
 cp "$WORK/cron.conf" "$OUT/pm2cron.conf"
 expect_exit 0 "cron: reload with cron_restart again" cc reload pm2cron
 expect_eq "cron: the timer runs again" "$(unit_prop pm2cron.reload.timer ActiveState)" active
+# undo puts back the units of a revision, and its timer with them, or none.
+expect_exit 0 "cron: undo to the revision without cron_restart" cc undo pm2cron
+expect_eq "cron: undo stopped the timer" "$(unit_prop pm2cron.reload.timer ActiveState)" inactive
+expect_exit 0 "cron: undo to the revision with cron_restart" cc undo pm2cron
+expect_eq "cron: undo started the timer" "$(unit_prop pm2cron.reload.timer ActiveState)" active
 expect_exit 0 "cron: delete" cc delete pm2cron
 [[ ! -e $UNIT_DIR/pm2cron.reload.timer && ! -e $UNIT_DIR/pm2cron.reload.service ]] &&
 	pass "cron: delete removes the timer and its service" || fail "cron: delete removes the timer" "$(ls "$UNIT_DIR")"
