@@ -59,8 +59,9 @@ void reload_done(Reload *r);
  * default; none: *ret_path NULL) and its settings, unless an option overrides them. */
 int reload_load_config(Reload *r, AppList *apps, char **ret_path);
 void reload_set_options(Reload *r);
-/* Starts or stops cron_restart's timer (APP.reload.timer) after a rollout, as its units want. */
-int reload_sync_timer(Reload *r, bool wanted);
+/* Starts or stops cron_restart's timer (APP.reload.timer) after a rollout, as the units it put in
+ * place want; a paused rollout stops it. */
+int reload_sync_timer(Reload *r);
 
 /* reload-progress.c: what the user sees, on stderr or as JSON events on stdout (json_event()). */
 /* When the restart of an instance (or the start of a spare) was asked for. */

@@ -256,13 +256,15 @@ static int do_reload(Reload *r, const char *config_path) {
 }
 
 /* cron_restart's timer follows the units a rollout put in place: started when they have one (start
- * would only do it at the next start), stopped when they no longer do. */
-int reload_sync_timer(Reload *r, bool wanted) {
+ * would only do it at the next start), stopped when they no longer do. A paused rollout stops it
+ * until promote or undo: a scheduled reload must not promote a canary. */
+int reload_sync_timer(Reload *r) {
         _cleanup_strv_free_ char **loaded = NULL;
-        _cleanup_free_ char *timer = NULL;
+        _cleanup_free_ char *timer = NULL, *text = NULL;
 
         if (asprintf_safe(&timer, "%s.reload.timer", r->app) < 0)
                 return log_oom();
+        bool wanted = r->state.phase != ROLLOUT_PHASE_PAUSED && unitfs_read(r->c->unit_dir, timer, &text) >= 0;
         if (!wanted && (cluster_loaded_units(r->c, r->app, &loaded) < 0 || !strv_contains(loaded, timer)))
                 return 0;
         char *const units[] = { timer, NULL };
@@ -295,9 +297,7 @@ static int run_verb(const char *verb, char **argv, Cluster *c) {
         r.canary_count = arg_canary_count;
         r.canary_percent = arg_canary_percent;
         e = do_reload(&r, config_path);
-        if (e || arg_dry_run || !streq(verb, "reload") || !r.config)
-                return e;
-        return reload_sync_timer(&r, r.config->cron_calendar != NULL);
+        return e || arg_dry_run ? e : reload_sync_timer(&r);
 }
 
 int verb_reload(int argc, char **argv, Cluster *c) {

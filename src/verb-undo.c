@@ -83,12 +83,6 @@ static int instances_not_on(Reload *r, unsigned number, unsigned **ret, size_t *
         return 0;
 }
 
-/* The revision brings cron_restart's timer, or it had none. */
-static bool has_reload_timer(const UnitSet *set, const char *app) {
-        _cleanup_free_ char *timer = NULL;
-        return asprintf_safe(&timer, "%s.reload.timer", app) >= 0 && unit_set_find(set, timer);
-}
-
 static int do_undo(Reload *r, unsigned keep) {
         _cleanup_(revision_done) Revision target = {};
         _cleanup_(unit_set_done) UnitSet want = {};
@@ -142,7 +136,7 @@ static int do_undo(Reload *r, unsigned keep) {
                 return log_error_errno(e, "%s: cannot read its instances: %m", r->app);
         if ((e = reload_execute(r, pending, n_pending)))
                 return e;
-        return reload_sync_timer(r, has_reload_timer(&want, r->app));
+        return reload_sync_timer(r);
 }
 
 int verb_undo(int argc, char **argv, Cluster *c) {

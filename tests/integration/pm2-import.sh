@@ -173,6 +173,11 @@ expect_exit 0 "cron: undo to the revision without cron_restart" cc undo pm2cron
 expect_eq "cron: undo stopped the timer" "$(unit_prop pm2cron.reload.timer ActiveState)" inactive
 expect_exit 0 "cron: undo to the revision with cron_restart" cc undo pm2cron
 expect_eq "cron: undo started the timer" "$(unit_prop pm2cron.reload.timer ActiveState)" active
+# A scheduled reload must not promote a canary: the timer waits for promote.
+expect_exit 0 "cron: a canary of one" cc reload pm2cron --canary 1
+expect_eq "cron: a paused rollout stops the timer" "$(unit_prop pm2cron.reload.timer ActiveState)" inactive
+expect_exit 0 "cron: promote" cc promote pm2cron
+expect_eq "cron: promote starts the timer again" "$(unit_prop pm2cron.reload.timer ActiveState)" active
 expect_exit 0 "cron: delete" cc delete pm2cron
 [[ ! -e $UNIT_DIR/pm2cron.reload.timer && ! -e $UNIT_DIR/pm2cron.reload.service ]] &&
 	pass "cron: delete removes the timer and its service" || fail "cron: delete removes the timer" "$(ls "$UNIT_DIR")"
