@@ -4,15 +4,19 @@
 # failed checks' names, runs what it registered with at_exit, and exits 1 if any check failed or
 # it stopped before `finish` (an unchecked command failing under set -e, or `bail_out`). A script
 # sourcing this leaves the EXIT trap to it and adds its clean-up with at_exit. Needs $WORK (a
-# scratch directory) set.
+# scratch directory) set. A script that sets CHECKS_STOP_AT_FAILURE=1 first ends at its first
+# failed check instead (the packaging and machine tests: what follows a failed install means
+# nothing).
 CHECKS=0
 FAILED=()
 FINISHED=
+SKIPPED=
 EXIT_HOOKS=()
 
 log() { printf '# %s\n' "$*"; }
 
-# fail DESCRIPTION [DETAIL...]: records a failed check and returns 0, so the script goes on.
+# fail DESCRIPTION [DETAIL...]: records a failed check and returns 0, so the script goes on
+# (unless CHECKS_STOP_AT_FAILURE is set).
 fail() {
 	CHECKS=$((CHECKS + 1))
 	FAILED+=("$CHECKS - $1")
@@ -20,6 +24,10 @@ fail() {
 	shift
 	local line
 	for line in "$@"; do printf '#   %s\n' "$line"; done
+	if [[ -n ${CHECKS_STOP_AT_FAILURE:-} ]]; then
+		FINISHED=1 # it ends where it means to; the report need not say it stopped early
+		exit 1
+	fi
 	return 0
 }
 
@@ -32,6 +40,15 @@ pass() {
 bail_out() {
 	fail "$@"
 	exit 1
+}
+
+# skip REASON: the script cannot run on this machine: exit 77 (CTest's SKIP_RETURN_CODE). Under
+# CI=true, where tests/deps.sh has installed everything, that is a failure instead.
+skip() {
+	[[ ${CI:-} != true ]] || bail_out "$1" "CI=true: this must not be skipped (tests/deps.sh installs what it needs)"
+	printf 'skip - %s\n' "$1"
+	SKIPPED=1
+	exit 77
 }
 
 # check DESCRIPTION COMMAND...: the command must succeed.
@@ -96,7 +113,12 @@ checks_report() { # STATUS
 
 checks_on_exit() {
 	local status=$? i
-	checks_report "$status" && status=0 || status=1
+	CHECKS_STOP_AT_FAILURE= # the report's own check must not end the trap
+	if [[ -n $SKIPPED ]]; then
+		status=77
+	else
+		checks_report "$status" && status=0 || status=1
+	fi
 	for ((i = ${#EXIT_HOOKS[@]} - 1; i >= 0; i--)); do eval "${EXIT_HOOKS[i]}" || true; done
 	exit "$status"
 }

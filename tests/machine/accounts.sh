@@ -3,10 +3,11 @@
 # with file:line (exit 2) before anything is written; generate, for packagers, accepts it. The
 # accounts are looked up where clusterctl runs: one made only in the machine is accepted.
 source "$(dirname "$0")/lib.sh"
-begin
 readonly ACCOUNT=cctaccounts
-# After the apps: an account that processes still use is not deleted.
-trap 'cleanup_machine; m userdel "$ACCOUNT" >/dev/null 2>&1 || true' EXIT
+# Registered before begin, so it runs after the apps are deleted: an account that processes
+# still use is not deleted.
+at_exit 'm userdel "$ACCOUNT" >/dev/null 2>&1 || true'
+begin
 
 snapshot() { m find /etc/systemd/system -printf '%p %s %T@\n' | sort; }
 before=$(snapshot)

@@ -69,11 +69,12 @@ cleanup_machine() {
 	local app
 	for app in "${APPS_STARTED[@]}"; do cc delete "$app" >/dev/null 2>&1 || true; done
 	m rm -rf "$APPDIR" >/dev/null 2>&1 || true
-	rm -rf "$WORK"
 }
 
+# begin: the machine is reachable and has the build's files; what the test started there is
+# deleted at exit, after the clean-up the test registers with at_exit from then on.
 begin() {
-	trap cleanup_machine EXIT
+	at_exit cleanup_machine
 	[[ -f $MACHINES_STATE/ssh_config ]] || fail "the machine $MACHINE is up" "no $MACHINES_STATE/ssh_config"
 	m true || fail "ssh reaches the machine $MACHINE"
 	make_visible "$CLUSTERCTL" "$LOADGEN"

@@ -4,14 +4,10 @@
 # and hides /home and other processes; without user it is a dynamic user with a state directory.
 # A probe app reports what it sees to the journal, read back with `clusterctl logs`.
 source "$(dirname "$0")/lib.sh"
-begin
 readonly ACCOUNT=cctsandbox
-cleanup() {
-	m rm -f /tmp/cct-outside /usr/cct-probe
-	cleanup_machine
-	m userdel "$ACCOUNT" >/dev/null 2>&1 || true # after the apps that run as it
-}
-trap cleanup EXIT
+at_exit 'm userdel "$ACCOUNT" >/dev/null 2>&1 || true' # before begin: after the apps that run as it
+begin
+at_exit 'm rm -f /tmp/cct-outside /usr/cct-probe'
 
 m userdel "$ACCOUNT" >/dev/null 2>&1 || true # left by a killed run
 m useradd --system --no-create-home --shell /usr/sbin/nologin "$ACCOUNT"

@@ -16,9 +16,8 @@ cleanup() {
 	m loginctl disable-linger "$ACCOUNT" >/dev/null 2>&1 || true
 	m loginctl terminate-user "$ACCOUNT" >/dev/null 2>&1 || true
 	m userdel --remove "$ACCOUNT" >/dev/null 2>&1 || true
-	cleanup_machine
 }
-trap cleanup EXIT
+at_exit cleanup # before begin's clean-up, which removes $APPDIR/clusterctl
 
 # as_user CMD...: CMD runs on the machine as the account, in a login session of its own (ssh).
 as_user() { ssh -F "$MACHINES_STATE/ssh_config" "$ACCOUNT@$MACHINE" "$(printf '%q ' "$@")"; }

@@ -3,7 +3,6 @@
 # tree with packaging/build-packages.sh, into $PACKAGE_DIR, for the tests that inspect them.
 # shellcheck source=tests/package/lib.sh
 source "$(dirname "$0")/lib.sh"
-trap 'rm -rf "$WORK"' EXIT
 : "${SOURCE_DIR:?the source tree}"
 
 rm -rf "$PACKAGE_DIR" # never let the other tests see packages of an earlier run

@@ -5,7 +5,6 @@
 # shellcheck source=tests/package/lib.sh
 source "$(dirname "$0")/lib.sh"
 export LC_ALL=C # one sort order for the expected lists
-trap 'rm -rf "$WORK"' EXIT
 : "${SOURCE_DIR:?the source tree}" "${CLUSTERCTL:?the built binary}"
 BASH_COMPLETION=$(realpath "$SOURCE_DIR/shell-completion/bash/clusterctl")
 ZSH_COMPLETION=$(realpath "$SOURCE_DIR/shell-completion/zsh/_clusterctl")

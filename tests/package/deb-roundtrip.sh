@@ -3,7 +3,7 @@
 # that installing started and enabled nothing, runs the installed /usr/bin/clusterctl against
 # the private test manager (start, scale, reload, delete of the packaged Node example), then
 # purges the package and checks that nothing of it is left in /usr or /etc. The package is
-# purged whatever happens (trap).
+# purged whatever happens (at_exit).
 # shellcheck source=tests/package/lib.sh
 source "$(dirname "$0")/lib.sh"
 : "${MANAGER_STATE:?state directory of the private manager}"
@@ -18,9 +18,8 @@ cleanup() {
 		DEBIAN_FRONTEND=noninteractive apt-get purge -y -q -o DPkg::Lock::Timeout=120 clusterctl \
 			>"$WORK/purge.log" 2>&1 || cat "$WORK/purge.log"
 	fi
-	rm -rf "$WORK"
 }
-trap cleanup EXIT
+at_exit cleanup
 
 [[ $EUID -eq 0 ]] || skip "must run as root (it installs a package)"
 need apt-get dpkg-deb man node curl

@@ -13,9 +13,9 @@ APPDIR=
 cleanup() {
 	local app
 	for app in "${APPS[@]}"; do "$CLUSTERCTL" --user delete "$app" >/dev/null 2>&1 || true; done
-	rm -rf "$WORK" "$APPDIR"
+	rm -rf "$APPDIR"
 }
-trap cleanup EXIT
+at_exit cleanup
 
 need node python3 cc pkg-config curl
 # shellcheck disable=SC1091

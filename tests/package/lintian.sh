@@ -3,7 +3,6 @@
 # ones expected are explained in packaging/README.md.
 # shellcheck source=tests/package/lib.sh
 source "$(dirname "$0")/lib.sh"
-trap 'rm -rf "$WORK"' EXIT
 
 need lintian
 find_packages

@@ -10,7 +10,7 @@ source "$(dirname "$0")/lib.sh"
 : "${MACHINES_STATE:?state directory of the machines}" "${SOURCE_DIR:?the source tree}"
 readonly MACHINES=$SOURCE_DIR/tests/lib/machines.sh MACHINE=pkg
 readonly EXAMPLES=/usr/share/doc/clusterctl/examples
-trap '"$MACHINES" down "$MACHINES_STATE" "$MACHINE" >/dev/null 2>&1 || true; rm -rf "$WORK"' EXIT
+at_exit '"$MACHINES" down "$MACHINES_STATE" "$MACHINE" >/dev/null 2>&1 || true'
 
 find_packages
 [[ -f $DEB ]] || skip "no .deb in $PACKAGE_DIR (package.build did not run)"

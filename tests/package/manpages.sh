@@ -4,7 +4,6 @@
 # option `clusterctl --help` lists and every config key src/config-keys.c accepts.
 # shellcheck source=tests/package/lib.sh
 source "$(dirname "$0")/lib.sh"
-trap 'rm -rf "$WORK"' EXIT
 : "${MAN_DIR:?directory of the built man pages}" "${CLUSTERCTL:?the built binary}" "${SOURCE_DIR:?the source tree}"
 
 need groff man

@@ -6,7 +6,6 @@
 #   - changelog.Debian.gz and copyright are Debian's; /usr/lib/.build-id/ links are rpm's.
 # shellcheck source=tests/package/lib.sh
 source "$(dirname "$0")/lib.sh"
-trap 'rm -rf "$WORK"' EXIT
 
 need rpm dpkg-deb
 find_packages
