@@ -27,6 +27,10 @@ SYSTEM_NAMES = {"ccs": "clusterctl (shared)", "ccr": "clusterctl (reuseport)", "
 PORTS = {"ccs": 18711, "ccr": 18712, "pm2": 18713}
 PM2_LISTEN_TIMEOUT_MS = 3000  # PM2's default; the bad-deploy settle time follows from it
 LOAD_CONCURRENCY = 8  # loadgen workers during reloads (a new connection per request)
+# Before each reload, the same load without one: its worst request over a window as long as the
+# reload is the noise floor the reload's worst request stands against. The last IDLE_GAP_S before
+# the reload stays out of it.
+IDLE_WINDOW_S, IDLE_GAP_S = 5.0, 0.2
 WRK_THREADS, WRK_CONNECTIONS = 2, 16
 
 
@@ -436,7 +440,7 @@ class Bench:
 
     def reload_under_load(self, app, tag, phase, rnd, n, **extra):
         lg = Loadgen(self, app.port, tag)
-        time.sleep(1.0)
+        time.sleep(1.0 + IDLE_WINDOW_S)
         t_a = time.monotonic()
         _, cp = app.reload(check=False)
         t_b = time.monotonic()
@@ -444,8 +448,10 @@ class Bench:
         summary = lg.stop()
         samples = lg.samples()
         win = window_stats(samples, t_a, t_b)
+        idle_to = t_a - IDLE_GAP_S
+        idle = window_stats(samples, idle_to - min(t_b - t_a, IDLE_WINDOW_S - IDLE_GAP_S), idle_to)
         row = dict(n=n, reload_s=t_b - t_a, exit=cp.returncode, failed_total=summary["failed"],
-                   failures=summary["failures"], window=win, **extra)
+                   failures=summary["failures"], window=win, idle=idle, **extra)
         if cp.returncode != 0:
             row["reload_output"] = (cp.stdout + cp.stderr)[-2000:]
         if isinstance(app, ClusterctlApp):
