@@ -21,23 +21,6 @@
 
 #define SAMPLE_MAX 60
 
-static char *read_all(const char *path, size_t *ret_size) {
-        _cleanup_fclose_ FILE *f = fopen(path, "re");
-        Buffer b = {};
-        char buf[65536];
-        size_t n;
-
-        if (!f)
-                return NULL;
-        while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-                if (buffer_append(&b, buf, n) < 0)
-                        abort();
-        if (!b.data && buffer_puts(&b, "") < 0)
-                abort();
-        *ret_size = b.len;
-        return buffer_steal(&b);
-}
-
 static int compare_strings(const void *a, const void *b) {
         return strcmp(*(char *const *) a, *(char *const *) b);
 }
@@ -169,7 +152,7 @@ TEST(sample_of_corpus_apps_verified_by_systemd) {
                 GenInfo info;
                 size_t size;
 
-                data = read_all(render_inputs[i], &size);
+                data = read_whole_file(render_inputs[i], &size);
                 ASSERT_TRUE(data);
                 app_generate((const uint8_t *) data, size, &app, &info);
                 if (info.raw)
@@ -183,7 +166,7 @@ TEST(sample_of_corpus_apps_verified_by_systemd) {
                 _cleanup_(config_error_done) ConfigError e = {};
                 size_t size;
 
-                data = read_all(configs[i], &size);
+                data = read_whole_file(configs[i], &size);
                 ASSERT_TRUE(data);
                 if (config_load_string(data, "/etc/clusterctl/sample.conf", &list, &e) < 0)
                         continue;

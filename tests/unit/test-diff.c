@@ -109,7 +109,7 @@ static void check_diff_full(const char *a, const char *b, size_t want_hunks, boo
         int status = run(diff_argv, out_path);
         if (status != 1) /* 1: differences found */
                 FAIL("diff -u exited with %d", status);
-        theirs = read_text_file(out_path);
+        theirs = read_whole_file(out_path, NULL);
         ASSERT_TRUE(theirs);
         ours_n = exact_headers ? normalize_counts(ours) : without_line_numbers(ours);
         theirs_n = exact_headers ? normalize_counts(theirs) : without_line_numbers(theirs);
@@ -123,7 +123,7 @@ static void check_diff_full(const char *a, const char *b, size_t want_hunks, boo
         status = run(patch_argv, out_path);
         if (status != 0)
                 FAIL("patch could not apply unified_diff's output (exit %d):\n%s", status, ours);
-        patched = read_text_file(a_path);
+        patched = read_whole_file(a_path, NULL);
         ASSERT_STREQ(patched, b);
 }
 

@@ -126,10 +126,10 @@ void analyze_result_done(AnalyzeResult *r) {
         *r = (AnalyzeResult) {};
 }
 
-char *read_text_file(const char *path) {
+char *read_whole_file(const char *path, size_t *ret_size) {
         _cleanup_fclose_ FILE *f = fopen(path, "re");
         Buffer b = {};
-        char buf[4096];
+        char buf[65536];
         size_t n;
 
         if (!f)
@@ -137,6 +137,10 @@ char *read_text_file(const char *path) {
         while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
                 if (buffer_append(&b, buf, n) < 0)
                         abort();
+        if (!b.data && buffer_puts(&b, "") < 0)
+                abort();
+        if (ret_size)
+                *ret_size = b.len;
         return buffer_steal(&b);
 }
 
@@ -193,8 +197,8 @@ int analyze_verify(const char *analyze, const char *scratch, const char *unit_di
                 return -errno;
 
         ret->exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-        ret->out = read_text_file(out);
-        ret->err = read_text_file(err);
+        ret->out = read_whole_file(out, NULL);
+        ret->err = read_whole_file(err, NULL);
         if (!ret->out || !ret->err) {
                 analyze_result_done(ret);
                 return -EIO;

@@ -72,5 +72,6 @@ int dump_split_command_line(const char *line, char ***ret);
  * make systemd substitute a variable. */
 int exec_time_dollars(const char *arg, char **ret);
 
-/* The whole text of a file ("" when empty), or NULL when it cannot be opened. */
-char *read_text_file(const char *path);
+/* The whole of a file ("" when empty) and, unless ret_size is NULL, its size (it may hold NULs),
+ * or NULL when it cannot be opened. */
+char *read_whole_file(const char *path, size_t *ret_size);
