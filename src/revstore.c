@@ -101,11 +101,13 @@ static bool ever_loaded(const RevisionLoad *loads, size_t n, unsigned number) {
         return false;
 }
 
-static void prune(const char *dir, const unsigned *numbers, size_t n, unsigned keep, unsigned newest) {
+/* Keeps the `keep` revisions before `added` (the one just written, kept too, whether it is new or
+ * took the place of one never loaded) and removes the older ones. */
+static void prune(const char *dir, const unsigned *numbers, size_t n, unsigned keep, unsigned added) {
         size_t kept = 0;
         for (size_t i = n; i-- > 0;) {
                 _cleanup_free_ char *path = NULL;
-                if (numbers[i] > newest)
+                if (numbers[i] >= added)
                         continue;
                 if (++kept <= keep)
                         continue;

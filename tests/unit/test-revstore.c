@@ -1,0 +1,82 @@
+/* Tests of revstore.c: revisions kept on disk under a temporary $XDG_STATE_HOME (user scope). */
+#include "test.h"
+
+#include <stdlib.h>
+
+#include "revstore.h"
+#include "util.h"
+
+static char state_home[] = "/tmp/test-revstore.XXXXXX";
+static bool state_home_made;
+
+static void use_temporary_state_home(void) {
+        ASSERT_TRUE(mkdtemp(state_home));
+        ASSERT_OK(setenv("XDG_STATE_HOME", state_home, 1));
+        state_home_made = true;
+}
+
+/* A revision of "web" whose service file says `version`: each version is a unit set of its own. */
+static void keep_version(unsigned version, bool loaded, unsigned keep, unsigned *ret_number) {
+        _cleanup_(revision_done) Revision r = { .time_usec = 1764552000000000ULL + version };
+        char *service = NULL;
+
+        ASSERT_TRUE(r.origin = strdup("reload"));
+        ASSERT_TRUE(r.change = strdup("ExecStart"));
+        ASSERT_OK(asprintf_safe(&service, "[Service]\nExecStart=/srv/web/v%u\n\n[X-Clusterctl]\nApp=web\n", version));
+        ASSERT_OK(unit_set_add(&r.units, "web@.service", service));
+        r.units_hash = revision_units_hash(&r.units);
+        ASSERT_OK(revstore_add(SCOPE_USER, "web", &r, keep));
+        if (loaded)
+                ASSERT_OK(revstore_record_load(SCOPE_USER, "web", r.number, r.units_hash, 1000 + version,
+                                               1764552000000000ULL + version));
+        *ret_number = r.number;
+}
+
+static void expect_kept(const char *want) {
+        _cleanup_free_ unsigned *kept = NULL;
+        _cleanup_free_ char *got = NULL;
+        size_t n = 0;
+
+        ASSERT_OK(revstore_list(SCOPE_USER, "web", &kept, &n));
+        for (size_t i = 0; i < n; i++) {
+                char *next = NULL;
+                ASSERT_OK(asprintf_safe(&next, "%s%s%u", strempty(got), i ? " " : "", kept[i]));
+                free(got);
+                got = next;
+        }
+        ASSERT_STREQ(strempty(got), want);
+}
+
+/* history_limit = 3 keeps three, also when a new revision replaces the newest one the manager
+ * never loaded (a command interrupted before its reload). */
+TEST(revstore_keeps_the_last_n) {
+        unsigned number;
+
+        CHECK(use_temporary_state_home());
+        for (unsigned v = 1; v <= 4; v++)
+                CHECK(keep_version(v, true, 3, &number));
+        ASSERT_EQ_INT(number, 4);
+        CHECK(expect_kept("2 3 4"));
+
+        CHECK(keep_version(5, false, 3, &number));
+        ASSERT_EQ_INT(number, 5);
+        CHECK(expect_kept("3 4 5"));
+        /* Revision 5 was never loaded: version 6 takes its number, and three stay. */
+        CHECK(keep_version(6, true, 3, &number));
+        ASSERT_EQ_INT(number, 5);
+        CHECK(expect_kept("3 4 5"));
+
+        ASSERT_OK(revstore_remove_all(SCOPE_USER, "web"));
+        CHECK(expect_kept(""));
+}
+
+/* Also after a failed test: nothing is left in /tmp. */
+static void __attribute__((destructor)) remove_state_home(void) {
+        _cleanup_free_ char *clusterctl = NULL;
+        if (!state_home_made)
+                return; /* $XDG_STATE_HOME is not ours: touch nothing */
+        (void) revstore_remove_all(SCOPE_USER, "web");
+        if (asprintf_safe(&clusterctl, "%s/clusterctl", state_home) >= 0)
+                (void) rmdir(clusterctl);
+        (void) rmdir(state_home);
+}
