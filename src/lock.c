@@ -8,6 +8,27 @@
 #include "dirs.h"
 #include "util.h"
 
+/* flock(LOCK_EX), or without wait LOCK_EX|LOCK_NB that fails only for another command: status and
+ * top look at the lock with a shared lock held for an instant (app_lock_held()), and a command
+ * that finds only such a look tries again instead of reporting the app busy. */
+static int take_exclusive(int fd, bool wait) {
+        if (wait)
+                return flock(fd, LOCK_EX);
+        for (unsigned tries = 0;; tries++) {
+                if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+                        return 0;
+                if (errno != EWOULDBLOCK || tries >= 2000)
+                        return -1;
+                /* A shared lock we can take too means nobody holds it exclusively. */
+                if (flock(fd, LOCK_SH | LOCK_NB) < 0) {
+                        errno = EWOULDBLOCK;
+                        return -1;
+                }
+                (void) flock(fd, LOCK_UN);
+                (void) usleep(1000);
+        }
+}
+
 int app_lock_take(Scope scope, const char *app, bool wait, AppLock *ret, int *ret_holder) {
         _cleanup_free_ char *dir = NULL, *path = NULL;
         _cleanup_close_ int fd = -1;
@@ -25,7 +46,7 @@ int app_lock_take(Scope scope, const char *app, bool wait, AppLock *ret, int *re
         fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
         if (fd < 0)
                 return -errno;
-        if (flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB)) < 0) {
+        if (take_exclusive(fd, wait) < 0) {
                 r = -errno;
                 if (r == -EWOULDBLOCK) {
                         /* The holder wrote "PID\n"; anything else names nobody. */

@@ -21,6 +21,9 @@ done
 expect_exit 1 "a second reload of the same app is refused" cc reload killed
 expect_contains "it says another command is working" "$WORK/stderr" "another clusterctl command (pid $pid) is working on 'killed'"
 expect_exit 0 "a command on another app proceeds" cc reload other
+expect_exit 0 "status during the rollout" cc status killed
+expect_contains "its app line says it is rolling out revision 2" "$WORK/stdout" "rolling out revision 2 ("
+expect_eq "status --json: rolling" "$(cc status killed --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["rollout"]["state"])')" rolling
 
 start_load 18191
 kill -KILL "$pid"
@@ -28,6 +31,9 @@ wait "$pid" 2>/dev/null || true
 for i in 0 1 2 3; do
 	expect_eq "after SIGKILL killed@$i is running" "$(unit_prop killed@$i.service ActiveState)" active
 done
+expect_eq "status --json: the rollout is interrupted" "$(cc status killed --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["rollout"]["state"])')" interrupted
+expect_exit 0 "status after the kill" cc status killed
+expect_contains "its app line says so" "$WORK/stdout" "rollout of revision 2 interrupted ("
 mid=$(invocations killed 4)
 moved=()
 for i in 0 1 2 3; do
@@ -71,5 +77,18 @@ expect_contains "…saying another command is working on it" "$WORK/stderr" "ano
 expect_not_contains "…without naming a pid it cannot know" "$WORK/stderr" "(pid "
 kill "$holder"
 wait "$holder" 2>/dev/null || true
+
+# status and top look at the lock with a shared lock, for an instant: a command that meets only
+# such a look (here held for 0.5 s) waits it out instead of saying another command is working.
+python3 -c 'import fcntl, sys, time
+f = open(sys.argv[1]); fcntl.flock(f, fcntl.LOCK_SH); print("locked", flush=True); time.sleep(0.5)' \
+	"$lockfile" >"$WORK/probe.out" &
+probe=$!
+for _ in $(seq 50); do
+	grep -q locked "$WORK/probe.out" && break
+	sleep 0.1
+done
+expect_exit 0 "a shared look at the lock does not refuse a command" cc reload other
+wait "$probe" 2>/dev/null || true
 
 finish
