@@ -50,6 +50,18 @@ static int remove_app_files(Cluster *c, const char *app, size_t *ret_removed) {
         return 0;
 }
 
+/* What the app's rollouts recorded at run time (its last reload, a finished rollout's id): a new
+ * app of the same name must not show them. Its lock file stays: this command holds it. */
+static void remove_runtime_records(Scope scope, const char *app) {
+        static const char *const suffixes[] = { ".reloaded", ".rollout-done" };
+
+        for (size_t i = 0; i < ELEMENTSOF(suffixes); i++) {
+                _cleanup_free_ char *path = NULL;
+                if (app_runtime_file(scope, app, suffixes[i], &path) >= 0 && unlink(path) < 0 && errno != ENOENT)
+                        log_warning("%s: cannot remove %s: %s", app, path, strerror(errno));
+        }
+}
+
 int verb_delete(int argc, char **argv, Cluster *c) {
         _cleanup_strv_free_ char **units = NULL;
         const char *app = argv[1];
@@ -70,6 +82,7 @@ int verb_delete(int argc, char **argv, Cluster *c) {
         if ((r = revstore_remove_all(c->scope, app)) < 0)
                 log_warning("%s: cannot remove its revisions: %s", app, strerror(-r));
         rollout_state_remove(c->scope, app);
+        remove_runtime_records(c->scope, app);
         /* Forget failed states so nothing of the app lingers in 'systemctl list-units'. */
         for (size_t i = 0; units && units[i]; i++)
                 (void) sd_bus_call_method(c->bus, SD_DEST, SD_PATH, SD_MANAGER, "ResetFailedUnit", NULL, NULL, "s",

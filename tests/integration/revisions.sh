@@ -52,6 +52,7 @@ expect_exit 0 "history --show 1" cc history rev --show 1
 expect_contains "the diff takes the installed value out" "$WORK/stdout" '-Environment="APP_VERSION=v4"'
 expect_contains "and puts revision 1's in" "$WORK/stdout" '+Environment="APP_VERSION=v1"'
 expect_contains "and names the config" "$WORK/stdout" "config: $conf"
+expect_contains "and shows it as revision 1 came from it" "$WORK/stdout" '    env = { APP_VERSION = "v1"; };'
 expect_exit 1 "history --show of a revision not kept" cc history rev --show 99
 expect_contains "says it is not kept" "$WORK/stderr" "revision 99 is not kept"
 expect_exit 2 "history --show 0 is a usage error" cc history rev --show 0
@@ -96,5 +97,6 @@ expect_exit 0 "delete" cc delete rev
 set_version "$conf" v1
 expect_exit 0 "start again" start_app rev "$conf"
 expect_eq "a new app of the same name starts at revision 1" "$(history_json rev)" "1:start:4"
+expect_eq "and has never been reloaded" "$(cc status rev --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["last_reload_usec"])')" None
 
 finish
