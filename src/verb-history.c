@@ -6,6 +6,7 @@
 #include "clusterctl.h"
 #include "diff.h"
 #include "output.h"
+#include "printable.h"
 #include "revstore.h"
 #include "table.h"
 #include "unitfs.h"
@@ -61,6 +62,7 @@ static int list(Cluster *c, const char *app) {
                 json_print_string(stdout, app);
                 printf(",\"revisions\":[");
         }
+        bool first = true;
         for (size_t i = 0; i < n_kept; i++) {
                 _cleanup_(revision_done) Revision rev = {};
                 char number[16], when[32], instances[16];
@@ -70,7 +72,7 @@ static int list(Cluster *c, const char *app) {
                 for (size_t k = 0; k < n_running; k++)
                         on += running[k] == rev.number;
                 if (arg_json) {
-                        printf("%s{\"revision\":%u,\"time_usec\":%llu,\"origin\":", i ? "," : "", rev.number,
+                        printf("%s{\"revision\":%u,\"time_usec\":%llu,\"origin\":", first ? "" : ",", rev.number,
                                (unsigned long long) rev.time_usec);
                         json_print_string(stdout, rev.origin);
                         printf(",\"change\":");
@@ -81,6 +83,7 @@ static int list(Cluster *c, const char *app) {
                         else
                                 printf("null");
                         printf(",\"instances\":%u}", on);
+                        first = false;
                         continue;
                 }
                 snprintf(number, sizeof(number), "%u", rev.number);
@@ -106,6 +109,22 @@ static int list(Cluster *c, const char *app) {
         return EXIT_OK;
 }
 
+/* The config as the revision kept it, each line indented under the "config:" line, inert on a
+ * terminal. */
+static int print_config_text(const char *text) {
+        if (!text)
+                return 0;
+        for (const char *line = text; *line;) {
+                size_t n = strcspn(line, "\n");
+                _cleanup_free_ char *copy = strndup(line, n), *shown = NULL;
+                if (!copy || !(shown = printable_text(copy)))
+                        return -ENOMEM;
+                printf("    %s\n", shown);
+                line += n + (line[n] == '\n');
+        }
+        return 0;
+}
+
 /* The revision's files against the installed ones, and the config it came from. */
 static int show(Cluster *c, const char *app, unsigned number) {
         _cleanup_(revision_done) Revision rev = {};
@@ -120,6 +139,8 @@ static int show(Cluster *c, const char *app, unsigned number) {
         printf("revision %u, %s, %s: %s\n", rev.number, when, rev.origin, strna(rev.change));
         if (rev.config_path)
                 printf("config: %s\n", rev.config_path);
+        if ((e = print_config_text(rev.config_text)) < 0)
+                return log_oom();
         for (size_t i = 0; i < rev.units.n_files; i++) {
                 _cleanup_free_ char *now = NULL, *diff = NULL, *a = NULL, *b = NULL;
                 const UnitFile *f = &rev.units.files[i];
