@@ -123,11 +123,15 @@ static int do_undo(Reload *r, unsigned keep) {
                 return log_error_errno(e, "%s: cannot keep the revision: %m", r->app);
         uint64_t hash = unit_set_hash(&want);
         r->resumed = have_saved && saved.units_hash == hash;
-        r->state = (RolloutState) { .units_hash = hash, .since_usec = r->resumed ? saved.since_usec : now_usec(),
+        r->state = (RolloutState) { .units_hash = hash, .since_usec = r->resumed ? saved.since_usec : 0,
                                     .revision = r->revision.number,
                                     .from_revision = r->resumed ? saved.from_revision : r->previous.number };
         if ((e = reload_apply_units(r)))
                 return e;
+        /* Only now does the manager run the units put back: a process started before this moment
+         * runs the ones they replace, whatever restarted it. */
+        if (!r->resumed)
+                r->state.since_usec = now_usec();
         if (!arg_quiet && r->style != PROGRESS_JSON)
                 log_info("%s: putting revision %u back (as revision %u)", r->app, to, r->revision.number);
         if ((e = reload_state_write(r)) < 0)
