@@ -34,14 +34,31 @@ build=$(sed -n 's/^#   \(cc .*\)$/\1/p' "$APPDIR/c/app.conf")
 [[ $build == cc* ]] || fail "examples/c/app.conf says how to build the server" "$(cat "$APPDIR/c/app.conf")"
 check "the C example builds: $build" bash -c "cd '$APPDIR/c' && $build -Werror"
 
+instance_pids() { # APP: "PID:RESTARTS" of each instance, from status --json
+	cc_ status "$1" --json | python3 -c 'import json, sys
+print(" ".join("%s:%s" % (i["pid"], i["restarts"]) for i in json.load(sys.stdin)["instances"]))'
+}
+
 run_example() { # DIR CONFIG APP PORT ANSWER
 	local dir=$1 conf=$2 app=$3 port=$4 answer=$5
-	sed -i -e "s/^name = .*/name = \"$app\";/" -e "s/^listen = .*/listen = \"127.0.0.1:$port\";/" "$APPDIR/$dir/$conf"
+	# A watchdog of 1 s instead of the example's: an example that did not ping it would be
+	# restarted within the 3 s watched below.
+	sed -i -e "s/^name = .*/name = \"$app\";/" -e "s/^listen = .*/listen = \"127.0.0.1:$port\";/" \
+		-e "s/^watchdog = [0-9]*;/watchdog = 1;/" "$APPDIR/$dir/$conf"
 	APPS+=("$app")
 	check "$dir: clusterctl start $conf" cc_ start "$APPDIR/$dir/$conf"
 	expect_contains "$dir: start waited until every instance was ready" "$WORK/out" "instances ready"
 	check "$dir: answers HTTP" curl -sS --max-time 5 "http://127.0.0.1:$port/"
 	expect_contains "$dir: the answer comes from an instance" "$WORK/out" "$answer"
+	if grep -q '^watchdog = 1;' "$APPDIR/$dir/$conf"; then
+		local before after
+		before=$(instance_pids "$app")
+		sleep 3
+		after=$(instance_pids "$app")
+		[[ -n $before && $after == "$before" ]] || fail "$dir: the example pings the watchdog (1 s): no instance restarted in 3 s" \
+			"pids and restarts before: $before" "after: $after"
+		pass "$dir: the example pings the watchdog (1 s): no instance restarted in 3 s"
+	fi
 
 	# A reload under load: every instance stops gracefully and the socket keeps accepting.
 	local ok=0 failed=0
