@@ -33,11 +33,6 @@ bool unit_is_active(const UnitInfo *u) {
         return streq_ptr(u->active_state, "active") || streq_ptr(u->active_state, "reloading");
 }
 
-static int compare_unsigned(const void *a, const void *b) {
-        unsigned x = *(const unsigned *) a, y = *(const unsigned *) b;
-        return x < y ? -1 : x > y;
-}
-
 static uint64_t read_last_reload(Scope scope, const char *app) {
         _cleanup_free_ char *path = NULL;
         _cleanup_fclose_ FILE *f = NULL;
@@ -154,8 +149,7 @@ int collect_status(Cluster *c, const char *app, AppStatus *ret) {
                 if (unit_name_parse_instance(loaded[i].name, strlen(loaded[i].name), app, ".service", &k) >= 0)
                         r = index_list_add(&all, &n_all, k);
         }
-        if (n_all > 1)
-                qsort(all, n_all, sizeof(unsigned), compare_unsigned);
+        index_list_sort(all, n_all);
 
         s.instances = calloc(n_all ? n_all : 1, sizeof(Instance));
         fetch = calloc(n_all ? n_all : 1, sizeof(UnitInfo *));

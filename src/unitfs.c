@@ -54,11 +54,6 @@ int unitfs_remove(const char *dir, const char *relpath) {
         return 0;
 }
 
-static int compare_unsigned(const void *a, const void *b) {
-        unsigned x = *(const unsigned *) a, y = *(const unsigned *) b;
-        return x < y ? -1 : x > y;
-}
-
 int unitfs_wants_list(const char *dir, const char *app, unsigned **ret, size_t *ret_n) {
         _cleanup_free_ char *path = NULL;
         _cleanup_closedir_ DIR *d = NULL;
@@ -83,8 +78,7 @@ int unitfs_wants_list(const char *dir, const char *app, unsigned **ret, size_t *
                         list = l;
                         list[n++] = idx;
                 }
-        if (n > 1)
-                qsort(list, n, sizeof(unsigned), compare_unsigned);
+        index_list_sort(list, n);
         *ret = TAKE_PTR(list);
         *ret_n = n;
         return 0;

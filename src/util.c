@@ -82,6 +82,16 @@ int index_list_add(unsigned **list, size_t *n, unsigned k) {
         return 0;
 }
 
+static int compare_unsigned(const void *a, const void *b) {
+        unsigned x = *(const unsigned *) a, y = *(const unsigned *) b;
+        return x < y ? -1 : x > y;
+}
+
+void index_list_sort(unsigned *list, size_t n) {
+        if (n > 1)
+                qsort(list, n, sizeof(unsigned), compare_unsigned);
+}
+
 int buffer_append(Buffer *b, const char *s, size_t n) {
         if (b->len + n + 1 > b->size) {
                 size_t size = b->size ? b->size : 256;

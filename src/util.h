@@ -84,6 +84,8 @@ bool strv_contains(char *const *l, const char *s);
 
 /* Appends k to a list of instance indices unless it is there already. */
 int index_list_add(unsigned **list, size_t *n, unsigned k);
+/* Sorts a list of instance indices in ascending order. */
+void index_list_sort(unsigned *list, size_t n);
 
 /* Growable string buffer, always NUL-terminated. */
 typedef struct Buffer {

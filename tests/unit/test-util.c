@@ -1,4 +1,4 @@
-/* Tests of util.c: number parsing every module relies on, string vectors, buffers, the hash. */
+/* Tests of util.c: number parsing every module relies on, string vectors, index lists, buffers, the hash. */
 #include "test.h"
 
 #include <limits.h>
@@ -75,6 +75,24 @@ TEST(strv) {
         ASSERT_TRUE(strv_contains(l, ""));
         ASSERT_FALSE(strv_contains(l, "c"));
         ASSERT_FALSE(strv_contains(NULL, "a"));
+}
+
+TEST(index_list) {
+        _cleanup_free_ unsigned *l = NULL;
+        size_t n = 0;
+
+        ASSERT_OK(index_list_add(&l, &n, 10));
+        ASSERT_OK(index_list_add(&l, &n, 2));
+        ASSERT_OK(index_list_add(&l, &n, 10)); /* there already */
+        ASSERT_OK(index_list_add(&l, &n, UINT_MAX));
+        ASSERT_OK(index_list_add(&l, &n, 0));
+        ASSERT_EQ_INT(n, 4);
+        index_list_sort(l, n);
+        ASSERT_EQ_INT(l[0], 0);
+        ASSERT_EQ_INT(l[1], 2);
+        ASSERT_EQ_INT(l[2], 10);
+        ASSERT_TRUE(l[3] == UINT_MAX); /* compared, not subtracted: no overflow */
+        index_list_sort(NULL, 0);
 }
 
 TEST(buffer) {
