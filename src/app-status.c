@@ -10,8 +10,6 @@
 #include "revstore.h"
 #include "util.h"
 
-#define PROPERTIES_TIMEOUT_USEC (25ULL * 1000000ULL)
-
 void app_status_done(AppStatus *s) {
         for (size_t i = 0; i < s->n; i++)
                 unit_info_done(&s->instances[i].info);
@@ -188,7 +186,7 @@ int collect_status(Cluster *c, const char *app, AppStatus *ret) {
         if (r < 0)
                 return r;
 
-        r = bus_get_unit_properties(c->bus, fetch, masks, n_fetch, now_usec() + PROPERTIES_TIMEOUT_USEC);
+        r = bus_get_unit_properties(c->bus, fetch, masks, n_fetch, now_usec() + BUS_QUERY_TIMEOUT_USEC);
         if (r < 0)
                 return r;
         for (size_t i = 0; i < s.n; i++)

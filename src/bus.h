@@ -11,6 +11,10 @@
 #define SD_PATH "/org/freedesktop/systemd1"
 #define SD_MANAGER "org.freedesktop.systemd1.Manager"
 
+/* How long a query of the manager (unit properties, a method call) may take before clusterctl
+ * gives up on it: sd-bus's own default method call timeout, 25 s. */
+#define BUS_QUERY_TIMEOUT_USEC (25ULL * 1000000ULL)
+
 /* Connects to the manager of the scope: its private socket first (what systemctl does as the
  * owner), then the bus. On failure *ret_error (owned) explains, with a hint. */
 int bus_connect(Scope scope, sd_bus **ret, char **ret_error);

@@ -9,7 +9,6 @@
 
 #define JOB_SLACK_USEC (10ULL * 1000000ULL)
 #define TIMEOUT_CAP_USEC (3600ULL * 1000000ULL)
-#define PROPERTIES_TIMEOUT_USEC (25ULL * 1000000ULL)
 
 int cluster_open(Cluster *c, Scope scope, char **ret_error) {
         int r;
@@ -195,7 +194,7 @@ uint64_t cluster_job_deadline(Cluster *c, char *const *units) {
          * (false failure) or too long (a hang). */
         if (bus_get_unit_infos(c->bus, units,
                                UNIT_PROPERTY_BIT(SERVICE_TIMEOUT_START) | UNIT_PROPERTY_BIT(SERVICE_TIMEOUT_STOP), &infos,
-                               now + 25 * 1000000ULL) >= 0) {
+                               now + BUS_QUERY_TIMEOUT_USEC) >= 0) {
                 for (size_t i = 0; i < n; i++) {
                         uint64_t start = infos[i].timeout_start_usec, stop = infos[i].timeout_stop_usec;
                         uint64_t t = (start > TIMEOUT_CAP_USEC ? TIMEOUT_CAP_USEC : start) +
@@ -310,7 +309,7 @@ int cluster_units_stale(Cluster *c, const char *app, bool *ret) {
                         goto finish;
                 q.remaining++;
         }
-        r = bus_run_until(c->bus, now_usec() + PROPERTIES_TIMEOUT_USEC, no_query_remaining, &q);
+        r = bus_run_until(c->bus, now_usec() + BUS_QUERY_TIMEOUT_USEC, no_query_remaining, &q);
         if (r >= 0)
                 *ret = q.stale;
 finish:

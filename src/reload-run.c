@@ -13,7 +13,7 @@ static int fetch_infos(Reload *r, const unsigned *indices, size_t n, UnitInfo **
         _cleanup_strv_free_ char **units = instance_units(r->app, indices, n, ".service");
         if (!units)
                 return -ENOMEM;
-        return bus_get_unit_infos(r->c->bus, units, UNIT_PROPERTIES_ALL, ret, now_usec() + 25 * 1000000ULL);
+        return bus_get_unit_infos(r->c->bus, units, UNIT_PROPERTIES_ALL, ret, now_usec() + BUS_QUERY_TIMEOUT_USEC);
 }
 
 static void free_infos(UnitInfo *infos, size_t n) {

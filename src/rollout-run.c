@@ -9,8 +9,6 @@
 #include "verb-common.h"
 #include "watch.h"
 
-#define FETCH_TIMEOUT_USEC (25ULL * 1000000ULL)
-
 typedef struct Run {
         Cluster *c;
         const char *app;
@@ -118,7 +116,7 @@ static int run_group(Run *run, const char *method, const unsigned *group, size_t
         if ((e = bus_get_unit_infos(run->c->bus, units,
                                     UNIT_PROPERTIES_STATE | UNIT_PROPERTY_BIT(UNIT_INVOCATION_ID) |
                                             UNIT_PROPERTY_BIT(UNIT_ACTIVE_ENTER_MONOTONIC),
-                                    &after, now_usec() + FETCH_TIMEOUT_USEC)) < 0)
+                                    &after, now_usec() + BUS_QUERY_TIMEOUT_USEC)) < 0)
                 return e;
         for (size_t i = 0; i < n && e >= 0; i++) {
                 const Job *j = job_waiter_get(w, i);
@@ -235,7 +233,7 @@ static int final_check(Run *run) {
 
         if (!units)
                 return -ENOMEM;
-        if ((e = bus_get_unit_infos(run->c->bus, units, UNIT_PROPERTIES_STATE, &now, now_usec() + FETCH_TIMEOUT_USEC)) < 0)
+        if ((e = bus_get_unit_infos(run->c->bus, units, UNIT_PROPERTIES_STATE, &now, now_usec() + BUS_QUERY_TIMEOUT_USEC)) < 0)
                 return e;
         /* Signals that came with the reply are processed before deciding. */
         (void) bus_run_until(run->c->bus, 0, NULL, NULL);
