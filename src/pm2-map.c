@@ -9,6 +9,7 @@
 #include "cron.h"
 #include "escape.h"
 #include "pm2-mapper.h"
+#include "printable.h"
 #include "util.h"
 
 #define PM2_KILL_TIMEOUT_MS 1600 /* PM2's default kill_timeout */
@@ -73,7 +74,7 @@ static int map_name(Mapper *m) {
         } else
                 return mapper_fail(m, "has neither a name nor a script");
         if (!app_name_is_valid(name)) {
-                _cleanup_free_ char *shown = pm2_printable(name, 80);
+                _cleanup_free_ char *shown = printable_text_cut(name, 80);
                 r = mapper_fail(m, "name: '%s' is not a valid app name (1 to %d characters of A-Z a-z 0-9 _ -, not "
                          "starting with -); rename the app in the ecosystem file", strempty(shown), APP_NAME_MAX);
                 return r;
@@ -486,7 +487,7 @@ static int map_rest(Mapper *m) {
                 if (strv_contains(m->handled, key))
                         continue;
                 if (startswith(key, "env_")) {
-                        _cleanup_free_ char *env = pm2_printable(key + 4, 64);
+                        _cleanup_free_ char *env = printable_text_cut(key + 4, 64);
                         if (asprintf_safe(&reason, "another environment (import with --env %s to use it)", strempty(env)) < 0)
                                 return -ENOMEM;
                         why = reason;
@@ -502,8 +503,8 @@ static int map_rest(Mapper *m) {
 
 static int assemble(Mapper *m, char **ret) {
         _cleanup_buffer_ Buffer b = {};
-        _cleanup_free_ char *source = pm2_printable(m->opts->source, 4096);
-        _cleanup_free_ char *env = m->opts->env_name ? pm2_printable(m->opts->env_name, 64) : NULL;
+        _cleanup_free_ char *source = printable_text_cut(m->opts->source, 4096);
+        _cleanup_free_ char *env = m->opts->env_name ? printable_text_cut(m->opts->env_name, 64) : NULL;
 
         if (!source || buffer_printf(&b, "# The app \"%s\", imported by clusterctl from the PM2 ecosystem file\n# %s%s%s%s.\n"
                                          "# Check it with 'clusterctl check FILE', run it with 'clusterctl start %s'.\n",
@@ -554,7 +555,7 @@ int pm2_ecosystem_apps(json_object *root, json_object ***ret_apps, size_t *ret_n
         if (json_object_is_type(root, json_type_object) && json_object_object_get_ex(root, "apps", &apps)) {
                 json_object_object_foreach(root, key, v) {
                         (void) v;
-                        _cleanup_free_ char *k = pm2_printable(key, 64);
+                        _cleanup_free_ char *k = printable_text_cut(key, 64);
                         if (!streq(key, "apps")) {
                                 char *w = NULL;
                                 if (asprintf_safe(&w, "%s (beside apps): not carried over: no equivalent in clusterctl",

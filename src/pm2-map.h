@@ -37,6 +37,3 @@ int pm2_ecosystem_apps(json_object *root, json_object ***ret_apps, size_t *ret_n
 
 /* Maps app number `index` (0-based, for messages) of the ecosystem. */
 int pm2_map_app(json_object *app, size_t index, const Pm2MapOptions *opts, Pm2App *ret, char **ret_error);
-
-/* What may be shown of an untrusted string: control characters become '?', at most `max` bytes. */
-char *pm2_printable(const char *s, size_t max);

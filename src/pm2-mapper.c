@@ -7,6 +7,8 @@
 #include <stdarg.h>
 
 #include "escape.h"
+#include "printable.h"
+
 #define COMMENT_VALUE_MAX 120
 
 void pm2_app_done(Pm2App *a) {
@@ -14,17 +16,6 @@ void pm2_app_done(Pm2App *a) {
         free(a->text);
         strv_free(a->warnings);
         *a = (Pm2App) {};
-}
-
-char *pm2_printable(const char *s, size_t max) {
-        size_t n = strnlen(s, max);
-        char *c = strndup(s, n);
-        if (!c)
-                return NULL;
-        for (char *p = c; *p; p++)
-                if ((unsigned char) *p < 0x20 || *p == 0x7f)
-                        *p = '?';
-        return c;
 }
 
 /* Keys PM2 knows that have no clusterctl equivalent, and why. */
@@ -95,7 +86,7 @@ void mapper_done(Mapper *m) {
 }
 
 _printf_(2, 3) int mapper_fail(Mapper *m, const char *fmt, ...) {
-        _cleanup_free_ char *msg = NULL, *name = m->name ? pm2_printable(m->name, 64) : NULL;
+        _cleanup_free_ char *msg = NULL, *name = m->name ? printable_text_cut(m->name, 64) : NULL;
         va_list ap;
 
         va_start(ap, fmt);
@@ -119,7 +110,7 @@ _printf_(2, 3) int mapper_warn(Mapper *m, const char *fmt, ...) {
         if (vasprintf(&msg, fmt, ap) < 0)
                 return -ENOMEM;
         va_end(ap);
-        char *safe = pm2_printable(msg, 1024);
+        char *safe = printable_text_cut(msg, 1024);
         return safe ? strv_push(&m->warnings, safe) : -ENOMEM;
 }
 
@@ -147,10 +138,7 @@ json_object *mapper_get(Mapper *m, const char *key) {
 /* A value shown in a comment or a warning: compact JSON, printable, cut short. */
 char *mapper_show(json_object *v) {
         const char *json = json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
-        _cleanup_free_ char *s = pm2_printable(strempty(json), COMMENT_VALUE_MAX + 1);
-        if (s && strlen(s) > COMMENT_VALUE_MAX)
-                strcpy(s + COMMENT_VALUE_MAX - 3, "...");
-        return TAKE_PTR(s);
+        return printable_text_cut(json, COMMENT_VALUE_MAX);
 }
 
 /* A key not carried over: a comment in the config, and a warning. */
@@ -166,7 +154,7 @@ static const char *name_in_file(Mapper *m, const char *key) {
 
 int mapper_skip(Mapper *m, const char *key, json_object *v, const char *why) {
         key = name_in_file(m, key);
-        _cleanup_free_ char *k = pm2_printable(key, 64), *value = mapper_show(v);
+        _cleanup_free_ char *k = printable_text_cut(key, 64), *value = mapper_show(v);
         _cleanup_buffer_ Buffer reason = {};
         /* The reasons say APP where the app's name goes. */
         for (const char *p = why; *p; p++) {

@@ -8,32 +8,47 @@ static bool is_c1(uint32_t cp) {
         return cp >= 0x80 && cp <= 0x9F;
 }
 
-char *printable_text(const char *s) {
-        _cleanup_buffer_ Buffer b = {};
+/* Appends the character at *p, escaped if it must be, and moves *p past it. */
+static int append_printable(Buffer *b, const char **p) {
         static const char *const named[0x20] = {
                 ['\a'] = "\\a", ['\b'] = "\\b", ['\n'] = "\\n", ['\v'] = "\\v",
                 ['\f'] = "\\f", ['\r'] = "\\r", ['\033'] = "\\e",
         };
+        uint32_t cp;
+        size_t len = utf8_decode_one(*p, &cp);
+
+        if (len == 0) {
+                unsigned char c = (unsigned char) **p;
+                (*p)++;
+                return buffer_printf(b, "\\x%02x", c);
+        }
+        *p += len;
+        if ((cp < 0x20 && cp != '\t') || cp == 0x7F)
+                return cp < 0x20 && named[cp] ? buffer_puts(b, named[cp]) : buffer_printf(b, "\\x%02x", (unsigned) cp);
+        if (is_c1(cp))
+                return buffer_printf(b, "\\u%04x", (unsigned) cp);
+        return buffer_append(b, *p - len, len);
+}
+
+char *printable_text(const char *s) {
+        return printable_text_cut(s, SIZE_MAX);
+}
+
+char *printable_text_cut(const char *s, size_t max) {
+        _cleanup_buffer_ Buffer b = {};
+        size_t fits = 0; /* the longest run of whole characters that leaves room for "..." */
         int r = 0;
 
-        for (const char *p = strempty(s); *p && r >= 0;) {
-                uint32_t cp;
-                size_t len = utf8_decode_one(p, &cp);
-
-                if (len == 0) {
-                        r = buffer_printf(&b, "\\x%02x", (unsigned char) *p);
-                        p++;
-                } else if ((cp < 0x20 && cp != '\t') || cp == 0x7F) {
-                        r = cp < 0x20 && named[cp] ? buffer_puts(&b, named[cp])
-                                                   : buffer_printf(&b, "\\x%02x", (unsigned) cp);
-                        p++;
-                } else if (is_c1(cp)) {
-                        r = buffer_printf(&b, "\\u%04x", (unsigned) cp);
-                        p += len;
-                } else {
-                        r = buffer_append(&b, p, len);
-                        p += len;
-                }
+        for (const char *p = strempty(s); *p && r >= 0 && b.len <= max;) {
+                if (b.len + 3 <= max)
+                        fits = b.len;
+                r = append_printable(&b, &p);
+        }
+        if (r >= 0 && b.len > max) {
+                /* Cut between two characters, never inside an escape or a UTF-8 sequence. */
+                b.len = fits;
+                b.data[fits] = 0;
+                r = buffer_puts(&b, "...");
         }
         return r < 0 ? NULL : buffer_steal(&b);
 }

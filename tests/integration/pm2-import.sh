@@ -78,7 +78,7 @@ nothing_written "not an ecosystem file"
 printf '%s\n' '{ "apps": [ { "name": "ok", "script": "a.js" }, { "name": "evil\nExecStartPre=/bin/sh", "script": "a.js" } ] }' \
 	>"$PM2_APPDIR/newline-name.json"
 expect_exit 2 "a name with a newline" cc import "$PM2_APPDIR/newline-name.json" -o "$OUT"
-expect_contains "a name with a newline: says which" "$WORK/stderr" "app 2: name: 'evil?ExecStartPre=/bin/sh' is not a valid app name"
+expect_contains "a name with a newline: says which" "$WORK/stderr" "app 2: name: 'evil\\nExecStartPre=/bin/sh' is not a valid app name"
 printf '%s\n' '{ "apps": [ { "name": "envsec", "script": "a.js", "env": { "X": "\n[Service]\nExecStartPre=/bin/touch /tmp/pwned" } } ] }' \
 	>"$PM2_APPDIR/env-section.json"
 expect_exit 2 "an env value that opens a section" cc import "$PM2_APPDIR/env-section.json" -o "$OUT"

@@ -245,7 +245,7 @@ TEST(map_user_manager_drops_user) {
 }
 
 TEST(map_hostile) {
-        CHECK(map_fails("{\"apps\":[{\"name\":\"a\\nb\",\"script\":\"s.js\"}]}", "name: 'a?b' is not a valid app name"));
+        CHECK(map_fails("{\"apps\":[{\"name\":\"a\\nb\",\"script\":\"s.js\"}]}", "name: 'a\\nb' is not a valid app name"));
         CHECK(map_fails("{\"apps\":[{\"name\":\"web\",\"script\":\"s.js\",\"env\":{\"X\":\"\\n[Service]\\nExecStartPre=/bin/sh\"}}]}",
                         "env.X: the value contains a control character"));
         CHECK(map_fails("{\"apps\":[{\"name\":\"web\",\"script\":\"s\\n.js\"}]}", "script: the value contains a control"));
@@ -268,9 +268,44 @@ TEST(map_hostile) {
                      NULL, &app));
         ASSERT_CONTAINS(app.text, "\nscript = \"a\\\"b\\\\c%i.js\";");
         ASSERT_CONTAINS(app.text, "\n  Q = \"say \\\"hi\\\" \\\\ $HOME %n\";");
-        ASSERT_CONTAINS(app.text, "\n# bad?key = \"x\\ny\": no equivalent");
+        ASSERT_CONTAINS(app.text, "\n# bad\\nkey = \"x\\ny\": no equivalent");
         for (size_t i = 0; app.warnings[i]; i++)
                 ASSERT_NOT_CONTAINS(app.warnings[i], "\n");
+}
+
+/* JSON escapes control characters of C0 only: a C1 control (U+009B is CSI) or a byte that is
+ * not UTF-8 in a key or a value reaches the warnings, errors and comments escaped, never raw. */
+TEST(map_escapes_c1_and_invalid_utf8) {
+        _cleanup_(pm2_app_done) Pm2App app = {};
+        CHECK(map_ok("{\"apps\":[{\"name\":\"web\",\"script\":\"s.js\",\"csi\":\"\xc2\x9b" "2J\","
+                     "\"latin1\":\"caf\xe9\",\"k\xc2\x9b\":1,\"k\xff\":2}]}",
+                     NULL, &app));
+        ASSERT_TRUE(has_warning(&app, "k\\u009b: not carried over"));
+        ASSERT_TRUE(has_warning(&app, "k\\xff: not carried over"));
+        for (size_t i = 0; app.warnings[i]; i++)
+                for (const unsigned char *p = (const unsigned char *) app.warnings[i]; *p; p++)
+                        if (*p < 0x20 || *p == 0x7f || *p >= 0x80)
+                                FAIL("byte 0x%02x in warning '%s'", *p, app.warnings[i]);
+        ASSERT_CONTAINS(app.text, "\n# csi = \"\\u009b2J\": no equivalent");
+        ASSERT_CONTAINS(app.text, "\n# latin1 = \"caf\\xe9\": no equivalent");
+        ASSERT_NOT_CONTAINS(app.text, "\xc2\x9b");
+        ASSERT_NOT_CONTAINS(app.text, "\xff");
+        CHECK(map_fails("{\"apps\":[{\"name\":\"web\",\"script\":\"s.js\",\"user\":\"\xc2\x9b" "2J\"}]}",
+                        "user: \"\\u009b2J\" is not a valid user"));
+        CHECK(map_fails("{\"apps\":[{\"name\":\"w\xe9\",\"script\":\"s.js\"}]}", "name: 'w\\xe9' is not a valid app name"));
+}
+
+/* A long value is cut in the comment, between two characters, and says so. */
+TEST(map_long_value_is_cut) {
+        _cleanup_(pm2_app_done) Pm2App app = {};
+        char json[512];
+        char value[301];
+        memset(value, 'x', 300);
+        value[300] = 0;
+        snprintf(json, sizeof(json), "{\"apps\":[{\"name\":\"web\",\"script\":\"s.js\",\"long\":\"%s\"}]}", value);
+        CHECK(map_ok(json, NULL, &app));
+        ASSERT_CONTAINS(app.text, "\n# long = \"xxxxxxxxxx");
+        ASSERT_CONTAINS(app.text, "xxx...: no equivalent");
 }
 
 /* A hostile but valid app goes through the real config parser and renderer: the values arrive

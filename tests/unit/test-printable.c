@@ -58,6 +58,28 @@ TEST(printable_output_holds_no_control_byte) {
                         FAIL("byte 0x%02x left in the output", *p);
 }
 
+static void check_cut(const char *in, size_t max, const char *want) {
+        _cleanup_free_ char *got = printable_text_cut(in, max);
+        ASSERT_TRUE(got);
+        ASSERT_STREQ(got, want);
+        ASSERT_TRUE(strlen(got) <= max);
+}
+
+TEST(printable_cut_between_characters) {
+        CHECK(check_cut("short", 64, "short"));
+        CHECK(check_cut("", 3, ""));
+        CHECK(check_cut(NULL, 3, ""));
+        CHECK(check_cut("exactly8", 8, "exactly8"));
+        CHECK(check_cut("exactly9!", 8, "exact..."));
+        CHECK(check_cut("a\nb", 4, "a\\nb"));
+        /* Never inside an escape or a UTF-8 sequence. */
+        CHECK(check_cut("ab\ncdef", 6, "ab..."));
+        CHECK(check_cut("ab\xff" "cdef", 7, "ab..."));
+        CHECK(check_cut("ab\xc2\x9b" "cdef", 9, "ab..."));
+        CHECK(check_cut("ab日本語", 9, "ab日..."));
+        CHECK(check_cut("ab日本語", 7, "ab..."));
+}
+
 TEST(json_string_escapes) {
         CHECK(check_json("plain", "\"plain\""));
         CHECK(check_json("", "\"\""));
