@@ -6,18 +6,14 @@
 #include "output.h"
 #include "reload.h"
 #include "rollout-run.h"
+#include "unit-name.h"
 #include "unitfs.h"
 #include "util.h"
 
 uint64_t *reload_start_time(Reload *r, const char *unit) {
-        size_t al = strlen(r->app);
-        _cleanup_free_ char *num = NULL;
         unsigned k;
 
-        if (strncmp(unit, r->app, al) != 0 || unit[al] != '@' || !endswith(unit, ".service"))
-                return NULL;
-        num = strndup(unit + al + 1, strlen(unit) - al - 1 - strlen(".service"));
-        if (!num || safe_atou(num, &k) < 0 || k >= r->n_started)
+        if (unit_name_parse_instance(unit, strlen(unit), r->app, ".service", &k) < 0 || k >= r->n_started)
                 return NULL;
         return &r->started[k];
 }
