@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 
+#include "unit-name.h"
 #include "util.h"
 
 void journal_lines_free(JournalLine *lines, size_t n) {
@@ -219,9 +220,12 @@ static int add_query_matches(LogReader *r) {
         if (n == 0)
                 return 0; /* no matches at all would mean the whole journal */
 
-        for (size_t i = 0; i < n; i++)
-                if ((e = add_match_printf(r->j, "%s=%s@%u.service", field, r->q.app, list[i])) < 0)
+        for (size_t i = 0; i < n; i++) {
+                _cleanup_free_ char *unit = NULL;
+                if ((e = unit_name_instance(r->q.app, list[i], ".service", &unit)) < 0 ||
+                    (e = add_match_printf(r->j, "%s=%s", field, unit)) < 0)
                         return e;
+        }
         if ((e = add_user_match(r->j, r->q.scope, getuid())) < 0)
                 return e;
         if (r->q.max_priority >= 0)

@@ -354,6 +354,10 @@ int render_app_units(const App *app, Scope scope, const SandboxLimits *limits, U
         return 0;
 }
 
+int render_instance_dropin_path(const char *app, unsigned index, char **ret) {
+        return unit_name_instance(app, index, ".service.d/" INSTANCE_DROPIN, ret);
+}
+
 int render_instance_dropin(const App *app, unsigned index, UnitFile **ret) {
         _cleanup_free_ char *assignment = NULL, *body = NULL, *value = NULL, *path = NULL;
         _cleanup_strv_free_ char **app_v = NULL, **config_v = NULL, **env_v = NULL;
@@ -379,8 +383,9 @@ int render_instance_dropin(const App *app, unsigned index, UnitFile **ret) {
         r = render_template(units_instance_dropin_in, vars, ELEMENTSOF(vars), &body);
         if (r < 0)
                 return r;
-        if (asprintf_safe(&path, "%s@%u.service.d/" INSTANCE_DROPIN, app->name, index) < 0)
-                return -ENOMEM;
+        r = render_instance_dropin_path(app->name, index, &path);
+        if (r < 0)
+                return r;
         if (!(f = calloc(1, sizeof(*f))))
                 return -ENOMEM;
         r = append_marker(body, app->name, app->config_path, NULL, &f->text);

@@ -20,6 +20,8 @@
  * *ret_error (owned) says why. */
 int render_app_units(const App *app, Scope scope, const SandboxLimits *limits, UnitSet *ret, char **ret_error);
 
+/* Where instance `index`'s drop-in goes, relative to the unit directory: "APP@K.service.d/…". */
+int render_instance_dropin_path(const char *app, unsigned index, char **ret);
 /* The drop-in for instance `index` when a value differs per instance (increment_var), else
  * returns 0 and sets *ret to NULL. */
 int render_instance_dropin(const App *app, unsigned index, UnitFile **ret);

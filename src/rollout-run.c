@@ -197,7 +197,7 @@ static void stop_spares(Run *run) {
         run->spare_stops = job_waiter_free(run->spare_stops);
         for (size_t i = 0; run->spare_dropins && i < run->n_spares; i++) {
                 _cleanup_free_ char *dropin = NULL;
-                if (unit_name_instance(run->app, run->spares[i], ".service.d/" INSTANCE_DROPIN, &dropin) >= 0)
+                if (render_instance_dropin_path(run->app, run->spares[i], &dropin) >= 0)
                         (void) unitfs_remove(run->c->unit_dir, dropin);
         }
 }

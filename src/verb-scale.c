@@ -41,8 +41,9 @@ static int sync_dropins(Cluster *c, const char *app, unsigned count, unsigned ol
         }
         for (unsigned k = count; k < old_count; k++) {
                 _cleanup_free_ char *dropin = NULL;
-                if (asprintf_safe(&dropin, "%s@%u.service.d/" INSTANCE_DROPIN, app, k) < 0)
-                        return -ENOMEM;
+                r = render_instance_dropin_path(app, k, &dropin);
+                if (r < 0)
+                        return r;
                 if (unitfs_check_owned(c->unit_dir, dropin, app) < 0)
                         continue;
                 r = unitfs_remove(c->unit_dir, dropin);

@@ -885,6 +885,9 @@ TEST(render_instance_dropin) {
         path = f->path;
         text = f->text;
         ASSERT_STREQ(path, "web@2.service.d/" INSTANCE_DROPIN);
+        _cleanup_free_ char *where = NULL;
+        ASSERT_OK(render_instance_dropin_path("web", 2, &where));
+        ASSERT_STREQ(where, path);
         ASSERT_HAS_LINE(text, "[Service]");
         ASSERT_HAS_LINE(text, "Environment=\"PORT=3002\"");
         ASSERT_NOT_CONTAINS(text, "PORT=3000");
