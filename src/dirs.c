@@ -45,6 +45,10 @@ int unit_dir_for_scope(Scope scope, char **ret) {
         return scope_path(scope, SCOPE_DIR_CONFIG, scope == SCOPE_SYSTEM ? "systemd/system" : "systemd/user", ret);
 }
 
+int config_dir_for_scope(Scope scope, char **ret) {
+        return scope_path(scope, SCOPE_DIR_CONFIG, "clusterctl", ret);
+}
+
 int runtime_dir_for_scope(Scope scope, char **ret) {
         return scope_path(scope, SCOPE_DIR_RUNTIME, "clusterctl", ret);
 }

@@ -24,6 +24,8 @@ int scope_path(Scope scope, ScopeDir which, const char *suffix, char **ret);
 
 /* /etc/systemd/system, or $XDG_CONFIG_HOME/systemd/user (~/.config/systemd/user). */
 int unit_dir_for_scope(Scope scope, char **ret);
+/* /etc/clusterctl, or $XDG_CONFIG_HOME/clusterctl (~/.config/clusterctl): the apps' configs. */
+int config_dir_for_scope(Scope scope, char **ret);
 /* /run/clusterctl, or $XDG_RUNTIME_DIR/clusterctl: locks and the state of a rollout. */
 int runtime_dir_for_scope(Scope scope, char **ret);
 /* /var/lib/clusterctl/APP, or $XDG_STATE_HOME/clusterctl/APP: the app's revisions. */

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include "dirs.h"
 #include "output.h"
 #include "printable.h"
 #include "verb-common.h"
@@ -52,15 +53,15 @@ void hosts_run_done(HostsRun *h) {
 /* Where ssh keeps its shared connections: a directory only we can use, in our runtime
  * directory. NULL (no sharing) when there is none, or with CLUSTERCTL_SSH_SHARE=no. */
 static char *ssh_control_dir(void) {
-        const char *runtime = geteuid() == 0 ? "/run" : getenv("XDG_RUNTIME_DIR"), *share = getenv("CLUSTERCTL_SSH_SHARE");
+        const char *share = getenv("CLUSTERCTL_SSH_SHARE");
+        _cleanup_free_ char *runtime = NULL;
         char *dir = NULL;
         struct stat st;
 
-        if (!runtime || runtime[0] != '/' || streq_ptr(share, "no") || asprintf_safe(&dir, "%s/clusterctl", runtime) < 0)
+        if (streq_ptr(share, "no") || runtime_dir_for_scope(geteuid() == 0 ? SCOPE_SYSTEM : SCOPE_USER, &runtime) < 0)
                 return NULL;
-        (void) mkdir(dir, 0755);
-        free(dir);
-        if (asprintf_safe(&dir, "%s/clusterctl/ssh", runtime) < 0)
+        (void) mkdir(runtime, 0755);
+        if (asprintf_safe(&dir, "%s/ssh", runtime) < 0)
                 return NULL;
         (void) mkdir(dir, 0700);
         if (lstat(dir, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & 077)) {

@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <systemd/sd-bus.h>
 
+#include "dirs.h"
 #include "util.h"
 
 #define LOGIND_TIMEOUT_USEC (5ULL * 1000000ULL)
@@ -51,11 +52,11 @@ int user_manager_lingers(bool *ret) {
         _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
         _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
-        _cleanup_free_ char *runtime_path = NULL;
-        const char *path, *runtime = getenv("XDG_RUNTIME_DIR");
+        _cleanup_free_ char *runtime_path = NULL, *runtime = NULL;
+        const char *path;
         int linger, r;
 
-        if (!runtime || !*runtime)
+        if (scope_path(SCOPE_USER, SCOPE_DIR_RUNTIME, NULL, &runtime) < 0)
                 return -ENOENT;
         r = sd_bus_open_system(&bus);
         if (r < 0)

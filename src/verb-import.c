@@ -7,6 +7,7 @@
 
 #include "cluster.h"
 #include "datadir.h"
+#include "dirs.h"
 #include "ecosystem.h"
 #include "manager-facts.h"
 #include "output.h"
@@ -108,17 +109,9 @@ static int read_apps(const char *path, Import *im) {
 }
 
 static int config_dir(char **ret) {
-        const char *base;
-
         if (arg_output_dir)
                 return asprintf_safe(ret, "%s", arg_output_dir);
-        if (arg_scope == SCOPE_SYSTEM)
-                return asprintf_safe(ret, "/etc/clusterctl");
-        if ((base = getenv("XDG_CONFIG_HOME")) && base[0] == '/')
-                return asprintf_safe(ret, "%s/clusterctl", base);
-        if ((base = getenv("HOME")) && base[0] == '/')
-                return asprintf_safe(ret, "%s/.config/clusterctl", base);
-        return -ENOENT;
+        return config_dir_for_scope(arg_scope, ret);
 }
 
 /* Where each config goes; a different file already there is an error unless --force. */
