@@ -11,10 +11,6 @@ static const char *const node_compat_table[_NODE_COMPAT_MAX] = {
         [NODE_COMPAT_PM2] = "pm2",
 };
 
-const char *node_compat_to_string(NodeCompat c) {
-        return c >= 0 && c < _NODE_COMPAT_MAX ? node_compat_table[c] : NULL;
-}
-
 int parse_node_compat(Parser *p, const config_setting_t *s, App *app) {
         int v, r = parse_enum(p, s, node_compat_table, _NODE_COMPAT_MAX, &v);
         if (r >= 0)

@@ -140,5 +140,4 @@ const char *socket_mode_to_string(SocketMode m);
 const char *ready_mode_to_string(ReadyMode m);
 const char *on_failure_to_string(OnFailure f);
 const char *hardening_to_string(Hardening h);
-const char *node_compat_to_string(NodeCompat c);
 OnFailure on_failure_from_string(const char *s);

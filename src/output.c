@@ -20,10 +20,6 @@ void log_set_events(bool on) {
         as_events = on;
 }
 
-bool log_events(void) {
-        return as_events;
-}
-
 static void vlog(const char *prefix, const char *fmt, va_list ap) {
         if (as_events) {
                 _cleanup_free_ char *text = NULL;

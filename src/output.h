@@ -22,7 +22,6 @@ void log_info(const char *fmt, ...) _printf_(1, 2);
 /* Messages as JSON events on stdout ({"event":"message","level":"error","text":…}) instead of
  * text on stderr: for --json, and for a controller reading a host's clusterctl. */
 void log_set_events(bool on);
-bool log_events(void);
 /* The width tables are fitted to: the terminal's when stdout is one ($COLUMNS first, as
  * systemctl reads it), else 0 — piped output keeps every column at full width. */
 size_t output_width(void);
