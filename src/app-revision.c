@@ -1,13 +1,13 @@
 /* Keeping revisions and their loads in step with what the manager runs. */
 #include "app-revision.h"
 
+#include "bus.h"
 #include "revstore.h"
 #include "unitfs.h"
 #include "util.h"
 
 #define CONFIG_TEXT_MAX (1024 * 1024)
 #define CHANGE_WIDTH 72
-#define FETCH_TIMEOUT_USEC (25ULL * 1000000ULL)
 
 /* A config's text as it is now; NULL when it cannot be kept as text (unreadable, huge, a NUL). */
 static char *read_config_text(const char *path) {
@@ -156,7 +156,7 @@ int app_revision_of_instances(Cluster *c, const char *app, const unsigned *indic
             (e = bus_get_unit_infos(c->bus, units,
                                     UNIT_PROPERTY_BIT(SERVICE_MAIN_PID) |
                                             UNIT_PROPERTY_BIT(SERVICE_EXEC_MAIN_START_MONOTONIC),
-                                    &infos, now_usec() + FETCH_TIMEOUT_USEC)) < 0)
+                                    &infos, now_usec() + BUS_QUERY_TIMEOUT_USEC)) < 0)
                 return e;
         for (size_t i = 0; i < n; i++) {
                 bool running = infos[i].main_pid > 0;

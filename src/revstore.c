@@ -21,11 +21,6 @@ static int write_in_dir(const char *dir, const char *rel, const char *text) {
         return write_file_atomic(path, text, 0644);
 }
 
-static int compare_unsigned(const void *a, const void *b) {
-        unsigned x = *(const unsigned *) a, y = *(const unsigned *) b;
-        return x < y ? -1 : x > y;
-}
-
 int revstore_list(Scope scope, const char *app, unsigned **ret, size_t *ret_n) {
         _cleanup_free_ char *dir = NULL, *revs = NULL;
         _cleanup_free_ unsigned *l = NULL;
@@ -56,7 +51,7 @@ int revstore_list(Scope scope, const char *app, unsigned **ret, size_t *ret_n) {
         }
         closedir(d);
         if (n > 1)
-                qsort(l, n, sizeof(unsigned), compare_unsigned);
+                index_list_sort(l, n);
         *ret = TAKE_PTR(l);
         *ret_n = n;
         return 0;
