@@ -61,17 +61,23 @@ sleep 0.3
 expect_exit 0 "reload --wait waits for the lock" cc reload killed --wait
 wait "$pid" && pass "the first reload also succeeded" || fail "the first reload also succeeded"
 
+# hold_lock EX|SH FILE SECONDS: another process holds FILE's flock for SECONDS, from before this
+# returns; its pid is in $holder.
+hold_lock() {
+	python3 -c 'import fcntl, sys, time
+f = open(sys.argv[2], "r"); fcntl.flock(f, getattr(fcntl, "LOCK_" + sys.argv[1])); print("locked", flush=True)
+time.sleep(float(sys.argv[3]))' "$1" "$2" "$3" >"$WORK/holder.out" &
+	holder=$!
+	for _ in $(seq 50); do
+		grep -q locked "$WORK/holder.out" && return
+		sleep 0.1
+	done
+}
+
 # A lock whose holder left no pid we can read (digits past any pid) names no one.
 lockfile=$XDG_RUNTIME_DIR/clusterctl/other.lock
 printf '4294967297\n' >"$lockfile"
-python3 -c 'import fcntl, sys, time
-f = open(sys.argv[1], "r+"); fcntl.flock(f, fcntl.LOCK_EX); print("locked", flush=True); time.sleep(60)' \
-	"$lockfile" >"$WORK/holder.out" &
-holder=$!
-for _ in $(seq 50); do
-	grep -q locked "$WORK/holder.out" && break
-	sleep 0.1
-done
+hold_lock EX "$lockfile" 60
 expect_exit 1 "a command on an app another process holds is refused" cc reload other
 expect_contains "…saying another command is working on it" "$WORK/stderr" "another clusterctl command is working on 'other'"
 expect_not_contains "…without naming a pid it cannot know" "$WORK/stderr" "(pid "
@@ -80,15 +86,8 @@ wait "$holder" 2>/dev/null || true
 
 # status and top look at the lock with a shared lock, for an instant: a command that meets only
 # such a look (here held for 0.5 s) waits it out instead of saying another command is working.
-python3 -c 'import fcntl, sys, time
-f = open(sys.argv[1]); fcntl.flock(f, fcntl.LOCK_SH); print("locked", flush=True); time.sleep(0.5)' \
-	"$lockfile" >"$WORK/probe.out" &
-probe=$!
-for _ in $(seq 50); do
-	grep -q locked "$WORK/probe.out" && break
-	sleep 0.1
-done
+hold_lock SH "$lockfile" 0.5
 expect_exit 0 "a shared look at the lock does not refuse a command" cc reload other
-wait "$probe" 2>/dev/null || true
+wait "$holder" 2>/dev/null || true
 
 finish
