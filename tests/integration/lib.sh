@@ -143,7 +143,8 @@ start_load() { # PORT
 	sleep 0.5 # the load is running before whatever it measures starts
 }
 
-# Stops the load and requires that no more than ALLOWED (default 0) requests failed.
+# Stops the load and requires that no more than ALLOWED (default 0) requests failed; "N%": N in a
+# hundred of the requests.
 stop_load() { # DESCRIPTION [ALLOWED]
 	touch "$WORK/load.stop"
 	wait "$LOAD_PID" || true
@@ -151,6 +152,7 @@ stop_load() { # DESCRIPTION [ALLOWED]
 	failed=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["failed"])' "$WORK/load.json") ||
 		{ fail "$1" "no load summary" "$(cat "$WORK/load.err")"; return 0; }
 	ok=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["ok"])' "$WORK/load.json")
+	[[ $allowed != *% ]] || allowed=$(((ok + failed) * ${allowed%\%} / 100))
 	if ((failed <= allowed && ok > 0)); then pass "$1 ($ok requests, $failed failed)"; else
 		fail "$1" "$(cat "$WORK/load.json")"; fi
 }

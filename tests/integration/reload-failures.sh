@@ -9,7 +9,6 @@ begin
 
 # bad_deploy APP PORT DESCRIPTION ENV_FLAGS ALLOWED_FAILURES FIRST [CONFIG LINES...]
 # FIRST: "spare" (the new version fails on APP@4, no instance moves) or "inplace" (on APP@0).
-# ALLOWED_FAILURES "per-reset": what a socket of the failed instance's own may reset, below.
 bad_deploy() {
 	local app=$1 port=$2 what=$3 flags=$4 allowed=$5 first=$6 conf before after i
 	shift 6
@@ -19,12 +18,7 @@ bad_deploy() {
 
 	sed -i "s/APP_VERSION = \"v1\";/APP_VERSION = \"v2\"; TESTAPP_FLAGS = \"$flags\";/" "$conf"
 	start_load "$port"
-	local began=$SECONDS
 	expect_exit 1 "$what: reload fails" cc reload "$app"
-	# Each time the failed instance's socket drops its backlog — as the new process fails, at each
-	# of the manager's restarts of it (RestartSec 1 s) while the failure is reported, and as the
-	# socket is stopped — it resets at most one waiting connection per client (8).
-	[[ $allowed != per-reset ]] || allowed=$((8 * (2 + SECONDS - began)))
 	stop_load "$what: no request failed (beyond those the crashing process held)" "$allowed"
 	after=$(invocations "$app" 4)
 	if [[ $first == spare ]]; then
@@ -58,8 +52,10 @@ expect_contains "crash after READY: the reason" "$WORK/stderr" "did not stay up"
 
 # With a socket per instance, the failed instance's socket is stopped too: otherwise the kernel
 # keeps hashing connections into a backlog nobody accepts from, and those clients hang. Until it
-# is stopped, connections hashed to it are reset (a few per client): the trade-off of reuseport.
-bad_deploy badreuse 18186 "reuseport, exit before READY" "--fail-before-ready" per-reset inplace 'socket_mode = "reuseport";'
+# is stopped, connections hashed to it are reset: the trade-off of reuseport. How many varies a
+# lot between runs (8 to 118 of about 25,000 seen), so the bound is 1% of the requests; a quarter
+# of them go to that socket.
+bad_deploy badreuse 18186 "reuseport, exit before READY" "--fail-before-ready" 1% inplace 'socket_mode = "reuseport";'
 expect_eq "reuseport: the failed instance's socket is stopped" "$(unit_prop badreuse@0.socket ActiveState)" inactive
 expect_eq "reuseport: the others' sockets listen" "$(unit_prop badreuse@1.socket ActiveState)" active
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(d["failures"].get("read_timeout", 0) != 0)' "$WORK/load.json" &&
