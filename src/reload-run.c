@@ -120,11 +120,11 @@ int reload_run_batches(Reload *r, const unsigned *indices, size_t n, bool stop_o
  * keep hashing connections into its backlog, where nobody accepts them. */
 void reload_stop_failed(Reload *r, const unsigned *failed, size_t n) {
         _cleanup_strv_free_ char **units = instance_units(r->app, failed, n, ".service");
-        _cleanup_free_ char *socket_template = NULL, *text = NULL;
+        _cleanup_free_ char *socket_template = NULL;
 
         if (!units || asprintf_safe(&socket_template, "%s@.socket", r->app) < 0)
                 return;
-        bool own_sockets = unitfs_read(r->c->unit_dir, socket_template, &text) >= 0;
+        bool own_sockets = unitfs_exists(r->c->unit_dir, socket_template);
         _cleanup_strv_free_ char **sockets = own_sockets ? instance_units(r->app, failed, n, ".socket") : NULL;
         for (size_t i = 0; sockets && sockets[i]; i++)
                 if (strv_extend(&units, sockets[i]) < 0)

@@ -50,8 +50,7 @@ int revstore_list(Scope scope, const char *app, unsigned **ret, size_t *ret_n) {
                 }
         }
         closedir(d);
-        if (n > 1)
-                index_list_sort(l, n);
+        index_list_sort(l, n);
         *ret = TAKE_PTR(l);
         *ret_n = n;
         return 0;

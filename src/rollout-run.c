@@ -326,10 +326,10 @@ int rollout_run(Cluster *c, const char *app, unsigned count, const unsigned *pen
 }
 
 unsigned rollout_spares(Cluster *c, const char *app, unsigned count, unsigned surge, unsigned surge_percent) {
-        _cleanup_free_ char *shared = NULL, *text = NULL;
+        _cleanup_free_ char *shared = NULL;
 
         if ((surge == 0 && surge_percent == 0) || asprintf_safe(&shared, "%s.socket", app) < 0 ||
-            unitfs_read(c->unit_dir, shared, &text) < 0)
+            !unitfs_exists(c->unit_dir, shared))
                 return 0;
         unsigned s = surge_percent ? batch_size(0, surge_percent, count) : surge;
         return s < INSTANCES_MAX - count ? s : 0;

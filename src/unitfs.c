@@ -20,6 +20,13 @@ int unitfs_read(const char *dir, const char *relpath, char **ret) {
         return read_full_file(path, UNIT_FILE_SIZE_MAX, ret);
 }
 
+bool unitfs_exists(const char *dir, const char *relpath) {
+        _cleanup_free_ char *path = NULL;
+        struct stat st;
+
+        return asprintf_safe(&path, "%s/%s", dir, relpath) >= 0 && stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
 int unitfs_write_atomic(const char *dir, const char *relpath, const char *text) {
         _cleanup_free_ char *path = NULL;
 

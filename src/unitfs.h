@@ -10,6 +10,8 @@
 
 /* -ENOENT when absent. */
 int unitfs_read(const char *dir, const char *relpath, char **ret);
+/* Whether dir/relpath is there (a file or a link to one). */
+bool unitfs_exists(const char *dir, const char *relpath);
 
 /* write_file_atomic() at dir/relpath: a reader sees the old file or the new one, never half of
  * one. Creates the parent directory (for drop-ins). */

@@ -260,11 +260,11 @@ static int do_reload(Reload *r, const char *config_path) {
  * until promote or undo: a scheduled reload must not promote a canary. */
 int reload_sync_timer(Reload *r) {
         _cleanup_strv_free_ char **loaded = NULL;
-        _cleanup_free_ char *timer = NULL, *text = NULL;
+        _cleanup_free_ char *timer = NULL;
 
         if (asprintf_safe(&timer, "%s.reload.timer", r->app) < 0)
                 return log_oom();
-        bool wanted = r->state.phase != ROLLOUT_PHASE_PAUSED && unitfs_read(r->c->unit_dir, timer, &text) >= 0;
+        bool wanted = r->state.phase != ROLLOUT_PHASE_PAUSED && unitfs_exists(r->c->unit_dir, timer);
         if (!wanted && (cluster_loaded_units(r->c, r->app, &loaded) < 0 || !strv_contains(loaded, timer)))
                 return 0;
         char *const units[] = { timer, NULL };
