@@ -68,6 +68,16 @@ static int find_in_path(const char *name, char **ret) {
         return -ENOENT;
 }
 
+/* systemd runs no executable whose name has quotes or backslashes ("Executable name contains
+ * special characters", a fatal unit error), and substitutes $VAR even in the path the process
+ * sees as argv[0]. */
+static int check_command_chars(Parser *p, const config_setting_t *s, const char *cmd) {
+        if (!strpbrk(cmd, "\"'\\$"))
+                return 0;
+        return fail_at(p, s, "%s: the command '%s' has a quote, backslash or '$' in its path, which systemd "
+                       "cannot run as written; rename it or use a symlink", setting_label(s), cmd);
+}
+
 /* argv[0] must be absolute: systemd would read a leading - @ : + ! as flags, and searching
  * PATH at start-up would make the unit depend on the manager's environment. */
 static int resolve_argv0(Parser *p, const config_setting_t *s, App *app) {
@@ -77,11 +87,8 @@ static int resolve_argv0(Parser *p, const config_setting_t *s, App *app) {
 
         if (!*cmd)
                 return fail_at(p, s, "%s: the command is empty", setting_label(s));
-        /* systemd runs no executable whose name has quotes or backslashes, and substitutes $VAR
-         * even in the path the process sees as argv[0]. */
-        if (strpbrk(cmd, "\"'\\$"))
-                return fail_at(p, s, "%s: the command '%s' has a quote, backslash or '$' in its path, which "
-                               "systemd cannot run as written; rename it or use a symlink", setting_label(s), cmd);
+        if ((r = check_command_chars(p, s, cmd)) < 0)
+                return r;
         if (strchr(cmd, '/')) {
                 r = absolute_path(p, s, cmd, app->cwd, &resolved); /* cwd is ignored for an absolute cmd */
                 if (r < 0)
@@ -99,7 +106,9 @@ static int resolve_argv0(Parser *p, const config_setting_t *s, App *app) {
         struct stat st;
         if (streq(resolved, "/") || endswith(resolved, "/") || (stat(resolved, &st) == 0 && S_ISDIR(st.st_mode)))
                 return fail_at(p, s, "%s: '%s' is a directory, not a command", setting_label(s), resolved);
-        return 0;
+        /* Checked once more as it will run: a relative command takes on the characters of cwd
+         * (or of the config's directory), a bare one those of its PATH directory. */
+        return check_command_chars(p, s, resolved);
 }
 
 int build_argv(Parser *p, const config_setting_t *group, const ScriptKeys *k, App *app) {

@@ -695,6 +695,25 @@ TEST(error_command_that_is_a_directory) {
         EXPECT_ERROR("name = \"web\";\n" NO_SANDBOX "exec = [ \"\" ];\n", 3, "exec:");
 }
 
+/* The command is checked as it will run: one written without a quote, backslash or '$' takes
+ * them on from cwd or from the config's directory when relative, and systemd would refuse the
+ * unit ("Executable name contains special characters") or substitute the '$'. */
+#define COMMAND_CHARS(key, path) \
+        key ": the command '" path "' has a quote, backslash or '$' in its path, which systemd cannot run as written"
+
+TEST(error_command_takes_special_characters_from_its_directory) {
+        static const ErrorCase cases[] = {
+                { "name = \"web\";\ncwd = \"/srv/it's\";\nexec = \"bin/server --port 3000\";\n", 3,
+                  COMMAND_CHARS("exec", "/srv/it's/bin/server") },
+                { "name = \"web\";\ncwd = \"/srv/a\\\\b\";\nscript = \"server\";\ninterpreter = \"none\";\n", 3,
+                  COMMAND_CHARS("script", "/srv/a\\b/server") },
+        };
+        EXPECT_ERROR_TABLE(cases);
+        /* No cwd: the config's directory is the command's. */
+        CHECK(check_error_at("name = \"web\";\nexec = \"./server\";\n", "/srv/d$x/web.conf", "/srv/d$x/web.conf", 2,
+                             COMMAND_CHARS("exec", "/srv/d$x/server")));
+}
+
 /* An empty exec list gets the same error as an empty string, at the exec line (it once left argv
  * NULL for the command resolution to dereference). */
 TEST(error_exec_empty_list) {
