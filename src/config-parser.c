@@ -118,6 +118,22 @@ int get_seconds(Parser *p, const config_setting_t *s, double min, double *ret) {
         return 0;
 }
 
+/* The messages name the limits: systemd refuses a path they do not fit. */
+_Static_assert(PATH_MAX == 4096 && NAME_MAX == 255, "path_length_problem() names other limits");
+
+const char *path_length_problem(const char *path) {
+        if (strlen(path) >= PATH_MAX)
+                return "path is too long (at most 4095 bytes)";
+        for (const char *c = path; *c;) {
+                c += strspn(c, "/");
+                size_t len = strcspn(c, "/");
+                if (len > NAME_MAX)
+                        return "a path component is longer than 255 bytes";
+                c += len;
+        }
+        return NULL;
+}
+
 /* Makes path absolute against the config's directory (or base when given). */
 int absolute_path(Parser *p, const config_setting_t *s, const char *path, const char *base, char **ret) {
         char *abs;
@@ -137,17 +153,10 @@ int absolute_path(Parser *p, const config_setting_t *s, const char *path, const 
         if (r < 0)
                 return r;
         abs = normalized;
-        if (strlen(abs) >= PATH_MAX) {
+        const char *too_long = path_length_problem(abs);
+        if (too_long) {
                 free(abs);
-                return fail_at(p, s, "%s: path is too long (at most %d bytes)", setting_label(s), PATH_MAX - 1);
-        }
-        for (const char *c = abs; *c;) {
-                size_t len = strcspn(++c, "/");
-                if (len > NAME_MAX) {
-                        free(abs);
-                        return fail_at(p, s, "%s: a path component is longer than %d bytes", setting_label(s), NAME_MAX);
-                }
-                c += len;
+                return fail_at(p, s, "%s: %s", setting_label(s), too_long);
         }
         char *escaped = NULL;
         r = escape_raw(abs, &escaped);

@@ -28,6 +28,9 @@ const char *setting_label(const config_setting_t *s);
 int get_string(Parser *p, const config_setting_t *s, const char **ret);
 int dup_string(Parser *p, const config_setting_t *s, char **ret);
 int get_seconds(Parser *p, const config_setting_t *s, double min, double *ret);
+/* What systemd would refuse in a path for its length ("a path component is longer than 255
+ * bytes"), or NULL when it fits. */
+const char *path_length_problem(const char *path);
 /* Makes path absolute against the config's directory (or base when given). */
 int absolute_path(Parser *p, const config_setting_t *s, const char *path, const char *base, char **ret);
 /* A string list from a string (split like a shell) or an array/list of strings. */

@@ -150,6 +150,20 @@ static int validate_app(Parser *p, const config_setting_t *group, App *app) {
         return validate_pm2_keys(p, group, app);
 }
 
+/* cwd defaults to the config's directory, as PM2 uses the ecosystem file's. It is checked as a
+ * cwd key would be: config_load_string() takes any path, which no file on disk need have. */
+static int default_cwd(Parser *p, const config_setting_t *group, App *app) {
+        _cleanup_free_ char *escaped = NULL;
+        const char *why = path_length_problem(p->dir);
+
+        if (!why && escape_raw(p->dir, &escaped) < 0)
+                why = "leading/trailing space or backslash";
+        if (why)
+                return fail_at(p, group, "cwd: the config's directory '%s' cannot be a working directory in a unit "
+                               "(%s); set cwd", p->dir, why);
+        return (app->cwd = strdup(p->dir)) ? 0 : -ENOMEM;
+}
+
 static int parse_app(Parser *p, const config_setting_t *group, App *ret) {
         _cleanup_(app_done) App app = {};
         ScriptKeys script = {};
@@ -184,14 +198,8 @@ static int parse_app(Parser *p, const config_setting_t *group, App *ret) {
                 if (!found)
                         return fail_at(p, s, "unknown key '%s'", key);
         }
-        if (!app.cwd) {
-                _cleanup_free_ char *escaped = NULL;
-                if (escape_raw(p->dir, &escaped) < 0)
-                        return fail_at(p, group, "cwd: the config's directory '%s' cannot be a working directory in "
-                                       "a unit (leading/trailing space or backslash); set cwd", p->dir);
-                if (!(app.cwd = strdup(p->dir)))
-                        return -ENOMEM;
-        }
+        if (!app.cwd && (r = default_cwd(p, group, &app)) < 0)
+                return r;
         r = build_argv(p, group, &script, &app);
         if (r < 0)
                 return r;

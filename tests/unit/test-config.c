@@ -1025,6 +1025,26 @@ TEST(error_cwd_longer_than_path_max) {
         EXPECT_ERROR(text, 3, "cwd");
 }
 
+/* The config's directory, the default cwd, is held to the same limits as a cwd key:
+ * config_load_string() takes any path (import, a config sent to a host), which no file on disk
+ * need have. The error names the file, as there is no cwd line to point at. */
+TEST(error_default_cwd_too_long) {
+        _cleanup_free_ char *a256 = repeat_string("a", 256), *d5000 = repeat_string("d", 5000);
+        _cleanup_free_ char *component = concat("/srv/", a256, "/web.conf", NULL);
+        _cleanup_free_ char *whole = concat("/", d5000, "/web.conf", NULL);
+        _cleanup_(app_list_done) AppList l = {};
+        _cleanup_(config_error_done) ConfigError e = {};
+
+        CHECK(check_error_at(BASE, component, component, 0,
+                             "cwd: the config's directory '/srv/aaa"));
+        CHECK(check_error_at(BASE, component, component, 0,
+                             "cannot be a working directory in a unit (a path component is longer than 255 bytes); set cwd"));
+        CHECK(check_error_at(BASE, whole, whole, 0, "(path is too long (at most 4095 bytes)); set cwd"));
+        /* With a cwd of its own, the directory is not used. */
+        ASSERT_OK(config_load_string(BASE "cwd = \"/srv\";\n", component, &l, &e));
+        ASSERT_STREQ(l.apps[0].cwd, "/srv");
+}
+
 TEST(error_increment_var) {
         static const ErrorCase cases[] = {
                 { BASE "increment_var = \"PORT\";\n", 3, "increment_var: env.PORT must be set to the first instance's value" },
