@@ -295,6 +295,18 @@ TEST(other_values_of_every_key) {
         ASSERT_EQ_INT(a->rollout.on_failure, ON_FAILURE_CONTINUE);
 }
 
+/* Numeric ids systemd takes as a UID or GID: no leading zero, below 2^32-1, not 65535. */
+TEST(numeric_user_and_group) {
+        _cleanup_(app_list_done) AppList l = {}, m = {};
+
+        CHECK(load_ok(BASE "user = \"4294967294\";\ngroup = \"0\";\n", &l));
+        ASSERT_STREQ(l.apps[0].user, "4294967294");
+        ASSERT_STREQ(l.apps[0].group, "0");
+        CHECK(load_ok(BASE "user = \"65534\";\ngroup = \"65536\";\n", &m));
+        ASSERT_STREQ(m.apps[0].user, "65534");
+        ASSERT_STREQ(m.apps[0].group, "65536");
+}
+
 TEST(listen_forms) {
         _cleanup_(app_list_done) AppList a = {}, b = {}, c = {};
 
@@ -317,6 +329,7 @@ TEST(small_variants) {
                 { "memory_max = \"infinity\";", "always", "infinity", false, 1 },
                 { "memory_max = \"2G\";", "always", "2G", false, 1 },
                 { "memory_max = 4294967296L;", "always", "4294967296", false, 1 },
+                { "memory_max = \"16777215T\";", "always", "16777215T", false, 1 }, /* the largest below 2^64 */
                 { "instances = 4;", "always", NULL, false, 4 },
                 { "instances = 4L;", "always", NULL, false, 4 },
                 { "instances = \"4\";", "always", NULL, false, 4 },
@@ -443,6 +456,20 @@ TEST(relative_paths_with_dot_dot_are_normalized) {
                 }
                 const char *got = i == 1 ? l.apps[0].env_file : l.apps[0].cwd;
                 ASSERT_STREQ(got, want[i]);
+        }
+}
+
+/* The config's own path is normalized too, so the default cwd (its directory) is a path systemd
+ * takes: it refuses WorkingDirectory=/etc/x/../clusterctl ("path is not normalized"). */
+TEST(config_path_with_dot_dot_is_normalized) {
+        static const char *const paths[] = { "/etc/x/../clusterctl/web.conf", "/etc/./clusterctl//web.conf",
+                                             "/etc/clusterctl/sub/../web.conf" };
+        for (size_t i = 0; i < ELEMENTSOF(paths); i++) {
+                _cleanup_(app_list_done) AppList l = {};
+                _cleanup_(config_error_done) ConfigError e = {};
+                ASSERT_OK(config_load_string(BASE, paths[i], &l, &e));
+                ASSERT_STREQ(l.apps[0].config_path, CONFIG);
+                ASSERT_STREQ(l.apps[0].cwd, CONFIG_DIR);
         }
 }
 
@@ -593,6 +620,10 @@ TEST(error_control_characters_in_values) {
                 { "name = \"web\";\nscript = \"/a.sh\\t\";\n", 2, "script: value contains a control character" },
                 { "name = \"web\";\nscript = \"/a\";\ninterpreter = \"/bin/sh\\n\";\n", 3, "interpreter: value contains a control character" },
                 { "name = \"web\";\nscript = \"/a\";\nargs = [ \"\\t\" ];\n", 3, "args: element 0 contains a control character" },
+                /* Noncharacters are UTF-8 that systemd refuses in a unit file: U+FDD0, U+FFFE, U+10FFFF. */
+                { BASE "env = { A = \"x\xef\xb7\x90\"; };\n", 3, "env.A: value is not valid UTF-8" },
+                { "name = \"web\";\nexec = [ \"/bin/echo\", \"\xef\xbf\xbe\" ];\n", 2, "exec: element 1 is not valid UTF-8" },
+                { BASE "cwd = \"/srv/\xf4\x8f\xbf\xbf\";\n", 3, "cwd: value is not valid UTF-8" },
         };
         EXPECT_ERROR_TABLE(cases);
 }
@@ -663,6 +694,10 @@ TEST(error_exec_and_script) {
                 { "name = \"web\";\nexec = \"/bin/echo \\\\\";\n", 2, "exec: unbalanced quotes or trailing backslash" },
                 { "name = \"web\";\nscript = \"/a\";\nargs = \"\\\"x\";\n", 3, "args: unbalanced quotes or trailing backslash" },
                 { "name = \"web\";\nscript = \"/a\";\nargs = \"\";\n", 3, "args: command line is empty" },
+                /* systemd: "Executable path specifies a directory", however the root is written. */
+                { "name = \"web\";\nexec = \"/\";\n", 2, "exec: '/' is a directory, not a command" },
+                { "name = \"web\";\nexec = \"/.. --flag\";\n", 2, "exec: '/' is a directory, not a command" },
+                { "name = \"web\";\nscript = \"/\";\ninterpreter = \"none\";\n", 2, "script: '/' is a directory, not a command" },
         };
         EXPECT_ERROR_TABLE(cases);
 }
@@ -719,6 +754,24 @@ TEST(error_command_takes_special_characters_from_its_directory) {
 TEST(error_exec_empty_list) {
         EXPECT_ERROR("name = \"web\";\nexec = ();\n", 2, "exec: command line is empty");
         EXPECT_ERROR("name = \"web\";\nexec = [];\n", 2, "exec: command line is empty");
+}
+
+/* systemd reads no unit line of 1 MiB or more and refuses the whole file: the command line is
+ * limited to 256 KiB, which quoting (each byte at most doubled, two quotes and a space per
+ * argument) keeps under that. */
+TEST(error_command_line_too_long) {
+        _cleanup_free_ char *arg = repeat_string("%", 32768);
+        _cleanup_free_ char *seven = concat("name = \"web\";\nexec = [ \"/bin/true\"", NULL);
+        for (int i = 0; i < 7; i++) {
+                char *next = concat(seven, ", \"", arg, "\"", NULL);
+                free(seven);
+                seven = next;
+        }
+        _cleanup_free_ char *ok = concat(seven, " ];\n", NULL), *eight = concat(seven, ", \"", arg, "\" ];\n", NULL);
+        _cleanup_(app_list_done) AppList l = {};
+
+        CHECK(load_ok(ok, &l)); /* 10 + 7 * 32769 bytes */
+        EXPECT_ERROR(eight, 2, "exec: the command line is 262162 bytes, more than 262144");
 }
 
 TEST(error_bad_listen_values) {
@@ -957,6 +1010,10 @@ TEST(error_memory_and_cpu) {
                 { BASE "memory_max = \"-1\";\n", 3, "memory_max: '-1' is not a size" },
                 { BASE "memory_max = \"1234567890123456\";\n", 3, "memory_max: '1234567890123456' is not a size" },
                 { BASE "memory_max = \"50%\";\n", 3, "memory_max: '50%' is not a size" },
+                /* 0 bytes, or 2^64 and more: systemd ignores such a MemoryMax=, and the app runs unlimited. */
+                { BASE "memory_max = \"0\";\n", 3, "memory_max: '0' is not a size" },
+                { BASE "memory_max = \"0K\";\n", 3, "memory_max: '0K' is not a size" },
+                { BASE "memory_max = \"16777216T\";\n", 3, "memory_max: '16777216T' is not a size" },
                 { BASE "cpu_weight = 0;\n", 3, "cpu_weight: 0 is out of range (1 to 10000)" },
                 { BASE "cpu_weight = 10001;\n", 3, "cpu_weight: 10001 is out of range (1 to 10000)" },
                 { BASE "cpu_weight = -1;\n", 3, "cpu_weight: -1 is out of range" },
@@ -991,6 +1048,11 @@ TEST(error_rollout) {
 TEST(error_user_group_env_names) {
         static const ErrorCase cases[] = {
                 { BASE "user = \"-root\";\n", 3, "user: '-root' is not a valid user or group name" },
+                /* All digits but not a UID systemd takes: leading zero, the 16-bit -1, 2^32-1 and above. */
+                { BASE "user = \"007\";\n", 3, "user: '007' is not a valid user or group name" },
+                { BASE "user = \"65535\";\n", 3, "user: '65535' is not a valid user or group name" },
+                { BASE "group = \"4294967295\";\n", 3, "group: '4294967295' is not a valid user or group name" },
+                { BASE "group = \"4294967296\";\n", 3, "group: '4294967296' is not a valid user or group name" },
                 { BASE "user = \"a b\";\n", 3, "user: 'a b' is not a valid user or group name" },
                 { BASE "group = \"wheel:x\";\n", 3, "group: 'wheel:x' is not a valid user or group name" },
                 { BASE "group = \"\";\n", 3, "group: '' is not a valid user or group name" },
@@ -1025,6 +1087,22 @@ TEST(error_cwd_longer_than_path_max) {
         EXPECT_ERROR(text, 3, "cwd");
 }
 
+/* A component over 255 bytes makes systemd refuse the path, whichever key gives it. */
+TEST(error_path_component_too_long) {
+        _cleanup_free_ char *a256 = repeat_string("a", 256), *a255 = repeat_string("a", 255);
+        const char *const keys[] = { "cwd", "env_file", "exec", "script" };
+        for (size_t i = 0; i < ELEMENTSOF(keys); i++) {
+                bool command = i >= 2;
+                _cleanup_free_ char *text = concat("name = \"web\";\n", command ? "" : "exec = \"/bin/true\";\n", keys[i],
+                                                   " = \"/srv/", a256, "/app\";\n", NULL);
+                _cleanup_free_ char *message = concat(keys[i], ": a path component is longer than 255 bytes", NULL);
+                EXPECT_ERROR(text, command ? 2 : 3, message);
+        }
+        _cleanup_(app_list_done) AppList l = {};
+        _cleanup_free_ char *fits = concat(BASE, "cwd = \"/srv/", a255, "\";\n", NULL);
+        CHECK(load_ok(fits, &l));
+}
+
 /* The config's directory, the default cwd, is held to the same limits as a cwd key:
  * config_load_string() takes any path (import, a config sent to a host), which no file on disk
  * need have. The error names the file, as there is no cwd line to point at. */
@@ -1043,6 +1121,24 @@ TEST(error_default_cwd_too_long) {
         /* With a cwd of its own, the directory is not used. */
         ASSERT_OK(config_load_string(BASE "cwd = \"/srv\";\n", component, &l, &e));
         ASSERT_STREQ(l.apps[0].cwd, "/srv");
+}
+
+/* The config's directory ending in a space or backslash cannot be written as WorkingDirectory=
+ * (systemd strips the space, or reads the backslash as a line continuation): refused at the file,
+ * or at the app's group in an apps list, unless the app sets its own cwd. */
+#define DIR_NOT_CWD(dir) \
+        "cwd: the config's directory '" dir "' cannot be a working directory in a unit (leading/trailing space or " \
+        "backslash); set cwd"
+TEST(error_default_cwd_with_trailing_space_or_backslash) {
+        _cleanup_(app_list_done) AppList l = {};
+        _cleanup_(config_error_done) ConfigError e = {};
+
+        CHECK(check_error_at(BASE, "/srv/a /web.conf", "/srv/a /web.conf", 0, DIR_NOT_CWD("/srv/a ")));
+        CHECK(check_error_at(BASE, "/srv/a\\/web.conf", "/srv/a\\/web.conf", 0, DIR_NOT_CWD("/srv/a\\")));
+        CHECK(check_error_at("apps = (\n  { name = \"web\"; exec = \"/bin/true\"; }\n);\n", "/srv/a /web.conf",
+                             "/srv/a /web.conf", 2, DIR_NOT_CWD("/srv/a ")));
+        ASSERT_OK(config_load_string(BASE "cwd = \"/srv/a\";\n", "/srv/a /web.conf", &l, &e));
+        ASSERT_STREQ(l.apps[0].cwd, "/srv/a");
 }
 
 TEST(error_increment_var) {
