@@ -36,16 +36,16 @@ void app_generate(const uint8_t *data, size_t size, App *ret, GenInfo *ret_info)
  * bit per kind it rewrote. With FUZZ_KNOWN_BUGS=1 it changes nothing, to replay the inputs that
  * found them against the renderer alone (which does not repeat config.c's checks). */
 enum {
-        KNOWN_BUG_NONCHARACTER = 1 << 0,   /* U+FDD0..U+FDEF, U+xFFFE/F pass utf8_is_valid(); systemd refuses the file */
-        KNOWN_BUG_EXEC_PATH_CHARS = 1 << 1, /* a quote or backslash in argv[0]: systemd will not start it */
+        KNOWN_BUG_NONCHARACTER = 1 << 0,   /* U+FDD0..U+FDEF, U+xFFFE/F: valid UTF-8, but systemd refuses the file */
+        KNOWN_BUG_EXEC_PATH_CHARS = 1 << 1, /* a quote or backslash in the resolved argv[0]: systemd will not run it */
         KNOWN_BUG_LONG_COMPONENT = 1 << 2, /* a path component over 255 bytes: systemd refuses the path */
         KNOWN_BUG_NUMERIC_USER = 1 << 3,   /* "007", "65535", "4294967296": not a UID for systemd, unit fails */
         KNOWN_BUG_LONG_LINE = 1 << 4,      /* ExecStart= of 1 MiB or more: systemd refuses the whole file */
-        KNOWN_BUG_EXEC_PATH_DOLLAR = 1 << 5, /* '$' in argv[0]: the process's argv[0] gets "$x"/"$$" substituted */
+        KNOWN_BUG_EXEC_PATH_DOLLAR = 1 << 5, /* '$' in the resolved argv[0]: the process sees "$x"/"$$" substituted */
         KNOWN_BUG_EXEC_PATH_ROOT = 1 << 6, /* exec = "/": systemd: "Executable path specifies a directory" */
         KNOWN_BUG_MEMORY_MAX_RANGE = 1 << 7, /* memory_max "0", "0K", "16777216T": systemd ignores MemoryMax= */
-        KNOWN_BUG_CONFIG_DIR_DOT_DOT = 1 << 8, /* default cwd = the config's directory as given: "/a/../b" is refused */
-        KNOWN_BUG_CONFIG_DIR_TRAILING = 1 << 9, /* … and "/srv/a /web.conf" gives cwd "/srv/a ", which render refuses */
+        KNOWN_BUG_CONFIG_DIR_DOT_DOT = 1 << 8, /* default cwd was the config's dir as given: "/a/../b" is refused */
+        KNOWN_BUG_CONFIG_DIR_TRAILING = 1 << 9, /* … and "/srv/a /web.conf" gave cwd "/srv/a ", which render refuses */
 };
 unsigned known_bugs_avoid(App *app);
 bool known_bugs_reported(void); /* FUZZ_KNOWN_BUGS=1 */
