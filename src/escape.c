@@ -119,7 +119,7 @@ const char *value_check_error(int r) {
         case -EINVAL:
                 return "contains a control character (newline, tab, …)";
         case -EILSEQ:
-                return "is not valid UTF-8";
+                return "is not valid UTF-8, or holds a Unicode noncharacter (U+FDD0..U+FDEF, U+xFFFE, U+xFFFF)";
         case -E2BIG:
                 return "is too long (at most 32768 bytes)";
         default:

@@ -19,7 +19,7 @@ bool utf8_is_valid(const char *s);
 size_t utf8_decode_one(const char *s, uint32_t *ret_cp);
 
 /* -EINVAL: contains a control character (newline, tab, escape, …);
- * -EILSEQ: not valid UTF-8; -E2BIG: longer than VALUE_LENGTH_MAX. */
+ * -EILSEQ: not valid UTF-8, or a noncharacter; -E2BIG: longer than VALUE_LENGTH_MAX. */
 int value_check(const char *s);
 const char *value_check_error(int r);
 

@@ -621,7 +621,7 @@ TEST(error_control_characters_in_values) {
                 { "name = \"web\";\nscript = \"/a\";\ninterpreter = \"/bin/sh\\n\";\n", 3, "interpreter: value contains a control character" },
                 { "name = \"web\";\nscript = \"/a\";\nargs = [ \"\\t\" ];\n", 3, "args: element 0 contains a control character" },
                 /* Noncharacters are UTF-8 that systemd refuses in a unit file: U+FDD0, U+FFFE, U+10FFFF. */
-                { BASE "env = { A = \"x\xef\xb7\x90\"; };\n", 3, "env.A: value is not valid UTF-8" },
+                { BASE "env = { A = \"x\xef\xb7\x90\"; };\n", 3, "env.A: value is not valid UTF-8, or holds a Unicode noncharacter" },
                 { "name = \"web\";\nexec = [ \"/bin/echo\", \"\xef\xbf\xbe\" ];\n", 2, "exec: element 1 is not valid UTF-8" },
                 { BASE "cwd = \"/srv/\xf4\x8f\xbf\xbf\";\n", 3, "cwd: value is not valid UTF-8" },
         };
