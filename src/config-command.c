@@ -7,7 +7,9 @@
 #include "escape.h"
 #include "hardening.h"
 
-#define EXEC_LENGTH_MAX (256 * 1024) /* systemd reads no unit line over 1 MiB; quoting can double it */
+/* systemd reads no unit line over 1 MiB. An argument counts its bytes + 1 here and renders as at
+ * most twice its bytes, two quotes and a space: ExecStart= stays under 3 × this, 768 KiB. */
+#define EXEC_LENGTH_MAX (256 * 1024)
 
 static int parse_exec(Parser *p, const config_setting_t *s, App *app) {
         strv_free(app->argv);
