@@ -276,12 +276,17 @@ static int config_load(const char *text, const char *path, AppList *ret, ConfigE
         Parser p = { .error = &error };
         int r;
 
-        abs = path[0] == '/' ? strdup(path) : realpath(path, NULL);
-        if (!abs) {
+        /* A relative name is joined to the current directory and normalized as an absolute one is:
+         * a symlinked config keeps the directory it was named in, whichever way it was named. */
+        if (path[0] == '/')
+                abs = strdup(path);
+        else {
                 char cwd[PATH_MAX];
                 if (!getcwd(cwd, sizeof(cwd)) || asprintf(&abs, "%s/%s", cwd, path) < 0)
-                        return -ENOMEM;
+                        abs = NULL;
         }
+        if (!abs)
+                return -ENOMEM;
         _cleanup_free_ char *normalized = NULL;
         if (path_normalize(abs, &normalized) < 0)
                 return -ENOMEM;

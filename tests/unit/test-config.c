@@ -1341,6 +1341,38 @@ TEST(error_in_config_given_by_relative_path_names_it_once) {
         ASSERT_CONTAINS(e.message, "unknown key 'instanses'");
 }
 
+/* The default cwd is the directory the config was named in, whether by an absolute or a relative
+ * name: a symlink to a config kept elsewhere does not move it. */
+TEST(symlinked_config_keeps_the_directory_it_was_named_in) {
+        _cleanup_tmpdir_ char *dir = tmpdir_new();
+        _cleanup_free_ char *real = NULL, *link = NULL, *named = NULL;
+        /* hardening: the test's directory is under /tmp, which PrivateTmp= would hide. */
+        const char *text = "name = \"web\";\nexec = \"/bin/true\";\nhardening = \"none\";\n";
+
+        ASSERT_TRUE(dir);
+        real = concat(dir, "/real", NULL);
+        link = concat(dir, "/link", NULL);
+        named = concat(link, "/web.conf", NULL);
+        ASSERT_OK(mkdir(real, 0755));
+        ASSERT_OK(mkdir(link, 0755));
+        ASSERT_OK(write_file(real, "web.conf", text));
+        ASSERT_OK(symlink("../real/web.conf", named));
+        {
+                _cleanup_(app_list_done) AppList l = {};
+                _cleanup_(config_error_done) ConfigError e = {};
+                ASSERT_OK(config_load_file(named, &l, &e));
+                ASSERT_STREQ(l.apps[0].cwd, link);
+        }
+        ASSERT_OK(chdir(link));
+        {
+                _cleanup_(app_list_done) AppList l = {};
+                _cleanup_(config_error_done) ConfigError e = {};
+                ASSERT_OK(config_load_file("web.conf", &l, &e));
+                ASSERT_STREQ(l.apps[0].cwd, link);
+                ASSERT_STREQ(l.apps[0].config_path, named);
+        }
+}
+
 /* A file that cannot be read says why with the errno of the read that failed, never one left
  * over from an earlier call (and never ends the process: libconfig's scanner exits on a read
  * error). /proc/self/mem is a regular file whose read at offset 0 fails with EIO. */
