@@ -302,8 +302,10 @@ int rollout_run(Cluster *c, const char *app, unsigned count, const unsigned *pen
         int e;
 
         *ret = (RolloutResult) {};
+        /* Nothing left to move (a killed rollout moved them all): a spare it left still goes, as
+         * run_spares() would stop it, or it serves on beside the instances for good. */
         if (n == 0)
-                return 0;
+                return o->surge > 0 ? stop_instances_from(c, app, count) : 0;
         if ((e = unit_watch_new(c->bus, &watch)) < 0)
                 return e;
         run.watch = watch;

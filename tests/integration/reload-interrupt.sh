@@ -54,6 +54,31 @@ for i in 0 1 2 3; do
 done
 expect_eq "the spare the killed reload left is gone" "$(unit_prop killed@4.service ActiveState)" inactive
 
+# Killed in its last batch, with its spare up: the next reload has no instance left to move, and
+# still stops the spare.
+conf3=$(write_config lastbatch 18193 'instances = 2;' 'env = { APP_VERSION = "v1"; TESTAPP_FLAGS = "--ready-delay 1"; };')
+expect_exit 0 "start 2 slow to get ready" start_app lastbatch "$conf3"
+sed -i 's/"v1"/"v2"/' "$conf3"
+before=$(invocations lastbatch 2)
+"$CLUSTERCTL" --user reload lastbatch >"$WORK/lastbatch.out" 2>&1 &
+pid=$!
+# The spare and its grace, then both instances restart in one batch: kill while they get ready.
+for _ in $(seq 100); do
+	[[ $(unit_prop lastbatch@0.service InvocationID) != "$(cut -d' ' -f1 <<<"$before")" &&
+		$(unit_prop lastbatch@1.service InvocationID) != "$(cut -d' ' -f2 <<<"$before")" ]] && break
+	sleep 0.05
+done
+kill -KILL "$pid"
+wait "$pid" 2>/dev/null || true
+for _ in $(seq 50); do
+	[[ $(unit_prop lastbatch@0.service ActiveState) == active && $(unit_prop lastbatch@1.service ActiveState) == active ]] && break
+	sleep 0.1
+done
+expect_eq "the killed reload left its spare running" "$(unit_prop lastbatch@2.service ActiveState)" active
+expect_exit 0 "the next reload, with nothing left to restart" cc reload lastbatch
+expect_contains "it finds both instances moved" "$WORK/stderr" "2 of 2 instances already on the new version"
+expect_eq "it stopped the spare the killed reload left" "$(unit_prop lastbatch@2.service ActiveState)" inactive
+
 # --wait queues behind a running command instead of failing.
 "$CLUSTERCTL" --user reload killed >/dev/null 2>&1 &
 pid=$!
