@@ -24,6 +24,12 @@ static int undo_target(Reload *r, const RolloutState *saved, bool have_saved, un
                 *ret = saved->from_revision;
                 return 0;
         }
+        /* A rollout of the units it found (reload records no `from` then) replaced nothing: what ran
+         * before it is its own revision, not an older one every instance would be moved to. */
+        if (have_saved && saved->revision && saved->revision == r->previous.number) {
+                *ret = saved->revision;
+                return 0;
+        }
         if ((e = revstore_list(r->c->scope, r->app, &kept, &n_kept)) < 0)
                 return e;
         for (size_t i = n_kept; i-- > 0;) {

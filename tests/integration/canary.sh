@@ -62,6 +62,19 @@ set_version "$conf" v5
 expect_exit 1 "reload of v5 while v4 is paused" cc reload can
 expect_exit 0 "reload --override-pause" cc reload can --override-pause
 expect_eq "every instance on v5" "$(versions can 4)" "v5 v5 v5 v5 "
+
+# A canary of the units as installed (new code under the same config): undo puts back what ran
+# before it, the same revision, and leaves the other instances alone; not an older revision.
+rev=$(status_field can 's["revision"]')
+expect_exit 0 "a canary without a change to the units" cc reload can --canary 1
+others=$(for i in 1 2 3; do unit_prop can@$i.service InvocationID; done | tr '\n' ' ')
+expect_exit 0 "undo after it" cc undo can
+expect_eq "every instance still on v5" "$(versions can 4)" "v5 v5 v5 v5 "
+expect_eq "undo did not restart the instances the canary left alone" \
+	"$(for i in 1 2 3; do unit_prop can@$i.service InvocationID; done | tr '\n' ' ')" "$others"
+expect_eq "every instance on the revision that ran before the canary" \
+	"$(status_field can '{i["revision"] for i in s["instances"]}')" "{$rev}"
+expect_eq "no rollout left after that undo" "$(status_field can 's["rollout"]')" "None"
 expect_exit 2 "--canary needs a count" cc reload can --canary x
 expect_exit 2 "--canary is refused by restart" cc restart can --canary 1
 
