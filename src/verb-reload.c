@@ -67,7 +67,9 @@ int reload_load_config(Reload *r, AppList *apps, char **ret_path) {
         return log_error_errno(-ENOENT, "%s defines no app named '%s'", path, r->app);
 }
 
-/* The identity of what this reload rolls out: rendered units, or the installed ones. */
+/* The identity of what this reload rolls out: rendered units, or the installed ones, as a revision
+ * has it: without the per-instance drop-ins, which a scale adds or removes while a rollout is
+ * paused or interrupted, and which are the same for an index whatever the count. */
 static int desired_units_hash(Reload *r, uint64_t *ret) {
         _cleanup_(unit_set_done) UnitSet set = {};
         _cleanup_strv_free_ char **files = NULL;
@@ -89,7 +91,7 @@ static int desired_units_hash(Reload *r, uint64_t *ret) {
                                 return e;
                 }
         }
-        *ret = unit_set_hash(&set);
+        *ret = revision_units_hash(&set);
         return 0;
 }
 

@@ -127,7 +127,7 @@ static int do_undo(Reload *r, unsigned keep) {
                 return log_oom();
         if ((e = app_revision_keep(r->c, r->app, &want, target.config_path, "undo", change, keep, &r->revision)) < 0)
                 return log_error_errno(e, "%s: cannot keep the revision: %m", r->app);
-        uint64_t hash = unit_set_hash(&want);
+        uint64_t hash = revision_units_hash(&want); /* as reload's: a scale does not change it */
         r->resumed = have_saved && saved.units_hash == hash;
         r->state = (RolloutState) { .units_hash = hash, .since_usec = r->resumed ? saved.since_usec : 0,
                                     .revision = r->revision.number,

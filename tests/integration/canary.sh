@@ -78,4 +78,16 @@ expect_eq "no rollout left after that undo" "$(status_field can 's["rollout"]')"
 expect_exit 2 "--canary needs a count" cc reload can --canary x
 expect_exit 2 "--canary is refused by restart" cc restart can --canary 1
 
+# A scale while paused writes the new instances' drop-ins (increment_var), not a new revision:
+# promote still rolls the canary's revision out to the rest.
+conf2=$(write_config canscale 18246 'instances = 2;' 'increment_var = "INST";' 'env = { INST = 0; APP_VERSION = "v1"; };')
+expect_exit 0 "start 2 with a drop-in each" start_app canscale "$conf2"
+set_version "$conf2" v2
+expect_exit 0 "canary of 1" cc reload canscale --canary 1
+expect_exit 0 "scale up while paused" cc scale canscale 3
+expect_exit 0 "promote after the scale" cc promote canscale
+expect_eq "every instance on the new version" "$(versions canscale 3)" "v2 v2 v2 "
+expect_eq "each with its own drop-in" "$(for i in 0 1 2; do instance_env canscale $i INST; done | tr '\n' ' ')" "0 1 2 "
+expect_eq "no rollout left after promote" "$(status_field canscale 's["rollout"]')" "None"
+
 finish
