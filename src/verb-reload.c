@@ -190,7 +190,8 @@ static int do_reload(Reload *r, const char *config_path) {
         }
         reload_state_read(r, &saved, &have_saved);
         if (streq(r->verb, "promote")) {
-                if (!have_saved || saved.phase != ROLLOUT_PHASE_PAUSED) {
+                /* Paused, or interrupted (a promote killed mid-way): run again, promote finishes it. */
+                if (!have_saved || saved.phase == ROLLOUT_PHASE_FAILED) {
                         return log_error_errno(-ENOENT,
                                                "%s: no rollout is paused; 'clusterctl reload %s --canary N' starts one",
                                                r->app, r->app);
@@ -249,10 +250,10 @@ static int do_reload(Reload *r, const char *config_path) {
                 return log_error_errno(e, "%s: cannot read its instances: %m", r->app);
         if (r->resumed && !arg_quiet && r->style != PROGRESS_JSON)
                 log_info("%s: %s: %u of %u instances already on the new version", r->app,
-                         streq(r->verb, "promote") ? "promoting the paused rollout"
-                         : saved.phase == ROLLOUT_PHASE_PAUSED ? "going on with the paused rollout"
-                                                               : "resuming an unfinished rollout (interrupted, or "
-                                                                 "stopped on a failure)",
+                         saved.phase != ROLLOUT_PHASE_PAUSED ? "resuming an unfinished rollout (interrupted, or "
+                                                               "stopped on a failure)"
+                         : streq(r->verb, "promote")          ? "promoting the paused rollout"
+                                                               : "going on with the paused rollout",
                          r->count - (unsigned) n_pending, r->count);
         return reload_execute(r, pending, n_pending);
 }

@@ -79,6 +79,26 @@ expect_exit 0 "the next reload, with nothing left to restart" cc reload lastbatc
 expect_contains "it finds both instances moved" "$WORK/stderr" "2 of 2 instances already on the new version"
 expect_eq "it stopped the spare the killed reload left" "$(unit_prop lastbatch@2.service ActiveState)" inactive
 
+# A promote killed mid-way: promote again finishes it (the pause is over, the rollout is not).
+conf4=$(write_config killedpromote 18194 'instances = 4;' 'env = { APP_VERSION = "v1"; TESTAPP_FLAGS = "--ready-delay 1"; };')
+expect_exit 0 "start 4 slow to get ready" start_app killedpromote "$conf4"
+sed -i 's/"v1"/"v2"/' "$conf4"
+expect_exit 0 "a canary of 1" cc reload killedpromote --canary 1
+before=$(unit_prop killedpromote@1.service InvocationID)
+"$CLUSTERCTL" --user promote killedpromote >"$WORK/promote.out" 2>&1 &
+pid=$!
+for _ in $(seq 100); do
+	[[ $(unit_prop killedpromote@1.service InvocationID) != "$before" ]] && break
+	sleep 0.05
+done
+kill -KILL "$pid"
+wait "$pid" 2>/dev/null || true
+expect_exit 0 "promote again after the kill" cc promote killedpromote
+expect_eq "every instance on the new version" \
+	"$(for i in 0 1 2 3; do instance_env killedpromote $i APP_VERSION; done | tr '\n' ' ')" "v2 v2 v2 v2 "
+expect_eq "no rollout left" \
+	"$(cc status killedpromote --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["rollout"])')" None
+
 # --wait queues behind a running command instead of failing.
 "$CLUSTERCTL" --user reload killed >/dev/null 2>&1 &
 pid=$!
