@@ -214,10 +214,7 @@ int reload_execute(Reload *r, const unsigned *pending, size_t n_pending) {
         e = reload_run_batches(r, pending, n_run, r->on_failure != ON_FAILURE_CONTINUE, &failed, &n_failed);
         if (e < 0) {
                 char again[64];
-                if (r->undo_to)
-                        snprintf(again, sizeof(again), "undo %s --to %u", r->app, r->undo_to);
-                else
-                        snprintf(again, sizeof(again), "%s %s", r->verb, r->app);
+                snprintf(again, sizeof(again), "%s %s", r->verb, r->app);
                 return log_error_errno(e, "%s: rollout interrupted: %m; every instance is still running (old or "
                                        "new); run 'clusterctl %s' again to finish", r->app, again);
         }

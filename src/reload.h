@@ -43,7 +43,6 @@ typedef struct Reload {
         bool installed_units;  /* roll out the units installed; the config gives only settings */
         RevisionInfo revision; /* what this rollout puts in place; number 0: not known */
         RevisionInfo previous; /* what the manager had loaded before */
-        unsigned undo_to;      /* undo: the revision whose units this rollout puts back */
         unsigned *moved; /* restarted by this rollout, in order */
         size_t n_moved;
         size_t done, total; /* progress: instances finished / to restart */

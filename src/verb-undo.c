@@ -9,8 +9,14 @@
 #include "util.h"
 #include "verb-common.h"
 
-/* The revision to go back to: --to, else what the unfinished rollout replaced, else the newest
- * revision before the loaded one with other units. */
+static bool revision_origin_is(Reload *r, unsigned number, const char *origin) {
+        _cleanup_(revision_done) Revision rev = {};
+        return revstore_read(r->c->scope, r->app, number, &rev) >= 0 && streq_ptr(rev.origin, origin);
+}
+
+/* The revision to go back to: --to, else the one an interrupted undo was putting back, else what
+ * the unfinished rollout replaced, else the newest revision before the loaded one with other
+ * units. */
 static int undo_target(Reload *r, const RolloutState *saved, bool have_saved, unsigned *ret) {
         _cleanup_free_ unsigned *kept = NULL;
         size_t n_kept = 0;
@@ -18,6 +24,13 @@ static int undo_target(Reload *r, const RolloutState *saved, bool have_saved, un
 
         if (arg_to) {
                 *ret = arg_to;
+                return 0;
+        }
+        /* An undo that was interrupted is finished by undo, as a reload is by reload: it goes on to
+         * its own revision instead of back to the one it was leaving. */
+        if (have_saved && saved->phase == ROLLOUT_PHASE_RUNNING && saved->revision &&
+            revision_origin_is(r, saved->revision, "undo")) {
+                *ret = saved->revision;
                 return 0;
         }
         if (have_saved && saved->from_revision) {
@@ -122,7 +135,6 @@ static int do_undo(Reload *r, unsigned keep) {
                 return error ? log_error_errno(e, "%s: cannot put revision %u back: %s", r->app, to, error)
                              : log_error_errno(e, "%s: cannot put revision %u back: %m", r->app, to);
         r->units_changed = unit_plan_changes(&r->plan);
-        r->undo_to = to;
         if (asprintf_safe(&change, "undo to revision %u", to) < 0)
                 return log_oom();
         if ((e = app_revision_keep(r->c, r->app, &want, target.config_path, "undo", change, keep, &r->revision)) < 0)
@@ -138,12 +150,15 @@ static int do_undo(Reload *r, unsigned keep) {
          * runs the ones they replace, whatever restarted it. */
         if (!r->resumed)
                 r->state.since_usec = now_usec();
-        if (!arg_quiet && r->style != PROGRESS_JSON)
-                log_info("%s: putting revision %u back (as revision %u)", r->app, to, r->revision.number);
         if ((e = reload_state_write(r)) < 0)
                 log_warning("%s: cannot record rollout progress: %s", r->app, strerror(-e));
         if ((e = instances_not_on(r, r->revision.number, &pending, &n_pending)) < 0)
                 return log_error_errno(e, "%s: cannot read its instances: %m", r->app);
+        if (!arg_quiet && r->style != PROGRESS_JSON && r->resumed)
+                log_info("%s: resuming an unfinished rollout of revision %u: %u of %u instances already on it",
+                         r->app, r->revision.number, r->count - (unsigned) n_pending, r->count);
+        else if (!arg_quiet && r->style != PROGRESS_JSON)
+                log_info("%s: putting revision %u back (as revision %u)", r->app, to, r->revision.number);
         if ((e = reload_execute(r, pending, n_pending)))
                 return e;
         return reload_sync_timer(r);

@@ -130,6 +130,13 @@ invocations() { # APP N
 }
 
 # The value of VAR in the environment of APP@K's main process.
+history_json() { # APP: "REV:ORIGIN:INSTANCES" per revision, space-separated
+	cc history "$1" --json | python3 -c '
+import json, sys
+h = json.load(sys.stdin)
+print(" ".join("%d:%s:%d" % (r["revision"], r["origin"], r["instances"]) for r in h["revisions"]))'
+}
+
 instance_env() { # APP K VAR
 	main_environ "$1@$2.service" | sed -n "s/^$3=//p"
 }

@@ -99,6 +99,30 @@ expect_eq "every instance on the new version" \
 expect_eq "no rollout left" \
 	"$(cc status killedpromote --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["rollout"])')" None
 
+# An undo killed mid-way: undo again finishes it, to the revision it was putting back, instead of
+# going back to the one it was leaving.
+conf5=$(write_config killedundo 18195 'instances = 4;' 'env = { APP_VERSION = "v1"; TESTAPP_FLAGS = "--ready-delay 1"; };')
+expect_exit 0 "start 4 slow to get ready" start_app killedundo "$conf5"
+sed -i 's/"v1"/"v2"/' "$conf5"
+expect_exit 0 "reload to v2" cc reload killedundo
+before=$(unit_prop killedundo@0.service InvocationID)
+"$CLUSTERCTL" --user undo killedundo >"$WORK/undo.out" 2>&1 &
+pid=$!
+for _ in $(seq 100); do
+	[[ $(unit_prop killedundo@0.service InvocationID) != "$before" ]] && break
+	sleep 0.05
+done
+kill -KILL "$pid"
+wait "$pid" 2>/dev/null || true
+expect_exit 0 "undo again after the kill" cc undo killedundo
+expect_contains "it says it resumes" "$WORK/stderr" "resuming an unfinished rollout"
+expect_eq "every instance back on v1" \
+	"$(for i in 0 1 2 3; do instance_env killedundo $i APP_VERSION; done | tr '\n' ' ')" "v1 v1 v1 v1 "
+expect_eq "one undo revision, run by all" \
+	"$(history_json killedundo)" "1:start:0 2:reload:0 3:undo:4"
+expect_eq "no rollout left" \
+	"$(cc status killedundo --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["rollout"])')" None
+
 # --wait queues behind a running command instead of failing.
 "$CLUSTERCTL" --user reload killed >/dev/null 2>&1 &
 pid=$!

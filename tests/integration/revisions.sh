@@ -6,13 +6,6 @@
 source "$(dirname "$0")/lib.sh"
 begin
 
-history_json() { # APP: "REV:ORIGIN:INSTANCES" per revision, space-separated
-	cc history "$1" --json | python3 -c '
-import json, sys
-h = json.load(sys.stdin)
-print(" ".join("%d:%s:%d" % (r["revision"], r["origin"], r["instances"]) for r in h["revisions"]))'
-}
-
 instance_revisions() { # APP: the revision of each instance, space-separated ("-" for none)
 	cc status "$1" --json | python3 -c '
 import json, sys
