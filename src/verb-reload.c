@@ -191,11 +191,16 @@ static int do_reload(Reload *r, const char *config_path) {
         reload_state_read(r, &saved, &have_saved);
         if (streq(r->verb, "promote")) {
                 /* Paused, or interrupted (a promote killed mid-way): run again, promote finishes it. */
-                if (!have_saved || saved.phase == ROLLOUT_PHASE_FAILED) {
+                if (have_saved && saved.phase == ROLLOUT_PHASE_FAILED)
+                        return log_error_errno(-ENOENT,
+                                               "%s: the rollout of revision %u stopped on a failure, and promote does "
+                                               "not go on past one; fix the config and 'clusterctl reload %s', or "
+                                               "'clusterctl undo %s'",
+                                               r->app, saved.revision, r->app, r->app);
+                if (!have_saved)
                         return log_error_errno(-ENOENT,
                                                "%s: no rollout is paused; 'clusterctl reload %s --canary N' starts one",
                                                r->app, r->app);
-                }
                 if (saved.units_hash != desired_hash) {
                         return log_error_errno(-ESTALE,
                                                "%s: its units changed since the canary; 'clusterctl reload %s "

@@ -75,6 +75,15 @@ expect_eq "undo did not restart the instances the canary left alone" \
 expect_eq "every instance on the revision that ran before the canary" \
 	"$(status_field can '{i["revision"] for i in s["instances"]}')" "{$rev}"
 expect_eq "no rollout left after that undo" "$(status_field can 's["rollout"]')" "None"
+# A canary that failed is not promoted: promote says the rollout stopped, and what to do.
+sed -i 's/env = { APP_VERSION/env = { TESTAPP_FLAGS = "--fail-before-ready"; APP_VERSION/' "$conf"
+set_version "$conf" v6
+expect_exit 1 "a canary of a version that cannot start" cc reload can --canary 1
+expect_exit 1 "promote after the failed canary" cc promote can
+expect_contains "says the rollout stopped on a failure" "$WORK/stderr" "stopped on a failure, and promote does not go on past one"
+sed -i 's/TESTAPP_FLAGS = "--fail-before-ready"; //' "$conf"
+expect_exit 0 "the config fixed, reload" cc reload can
+expect_eq "every instance on v6" "$(versions can 4)" "v6 v6 v6 v6 "
 expect_exit 2 "--canary needs a count" cc reload can --canary x
 expect_exit 2 "--canary is refused by restart" cc restart can --canary 1
 
