@@ -96,14 +96,17 @@ static bool ever_loaded(const RevisionLoad *loads, size_t n, unsigned number) {
 }
 
 /* Keeps the `keep` revisions before `added` (the one just written, kept too, whether it is new or
- * took the place of one never loaded) and removes the older ones. */
-static void prune(const char *dir, const unsigned *numbers, size_t n, unsigned keep, unsigned added) {
+ * took the place of one never loaded) and removes the older ones, but for `running`, the one the
+ * manager has loaded: instances run it until a rollout has moved them all, and undo (after a
+ * canary, say) goes back to it. */
+static void prune(const char *dir, const unsigned *numbers, size_t n, unsigned keep, unsigned added,
+                  unsigned running) {
         size_t kept = 0;
         for (size_t i = n; i-- > 0;) {
                 _cleanup_free_ char *path = NULL;
                 if (numbers[i] >= added)
                         continue;
-                if (++kept <= keep)
+                if (++kept <= keep || numbers[i] == running)
                         continue;
                 if (asprintf_safe(&path, "%s/revisions/%u", dir, numbers[i]) >= 0)
                         (void) unlink(path);
@@ -134,7 +137,7 @@ int revstore_add(Scope scope, const char *app, Revision *r, unsigned keep) {
                 return e;
         if ((e = write_in_dir(dir, rel, text)) < 0)
                 return e;
-        prune(dir, l, n, keep > 0 ? keep - 1 : 0, r->number);
+        prune(dir, l, n, keep > 0 ? keep - 1 : 0, r->number, revision_loaded(loads, n_loads));
         return 0;
 }
 

@@ -84,6 +84,13 @@ expect_contains "says the rollout stopped on a failure" "$WORK/stderr" "stopped 
 sed -i 's/TESTAPP_FLAGS = "--fail-before-ready"; //' "$conf"
 expect_exit 0 "the config fixed, reload" cc reload can
 expect_eq "every instance on v6" "$(versions can 4)" "v6 v6 v6 v6 "
+# history_limit = 1 keeps the revision the other instances still run, so undo can put it back.
+conf2=$(write_config canlimit 18244 'instances = 2;' 'env = { APP_VERSION = "v1"; };' 'history_limit = 1;')
+expect_exit 0 "start 2, keeping one revision" start_app canlimit "$conf2"
+set_version "$conf2" v2
+expect_exit 0 "a canary of 1" cc reload canlimit --canary 1
+expect_exit 0 "undo puts the canary back" cc undo canlimit
+expect_eq "both run v1 again" "$(versions canlimit 2)" "v1 v1 "
 expect_exit 2 "--canary needs a count" cc reload can --canary x
 expect_exit 2 "--canary is refused by restart" cc restart can --canary 1
 

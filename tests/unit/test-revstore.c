@@ -70,6 +70,23 @@ TEST(revstore_keeps_the_last_n) {
         CHECK(expect_kept(""));
 }
 
+/* history_limit = 1: the revision the manager runs stays while a newer one rolls out (a paused
+ * canary leaves instances on it, and undo goes back to it), and goes once another is loaded. */
+TEST(revstore_keeps_the_running_revision) {
+        unsigned number;
+
+        CHECK(use_temporary_state_home());
+        CHECK(keep_version(1, true, 1, &number));
+        CHECK(keep_version(2, false, 1, &number));
+        CHECK(expect_kept("1 2"));
+        CHECK(keep_version(2, true, 1, &number)); /* the same units again: now loaded */
+        ASSERT_EQ_INT(number, 2);
+        CHECK(keep_version(3, false, 1, &number));
+        CHECK(expect_kept("2 3"));
+
+        ASSERT_OK(revstore_remove_all(SCOPE_USER, "web"));
+}
+
 /* Also after a failed test: nothing is left in /tmp. */
 static void __attribute__((destructor)) remove_state_home(void) {
         _cleanup_free_ char *clusterctl = NULL;
