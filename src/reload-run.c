@@ -184,6 +184,11 @@ static void report_paused(Reload *r, unsigned on_new) {
         if (r->style == PROGRESS_JSON)
                 json_event("paused", NULL, "\"revision\":%u,\"canary\":%u,\"remaining\":%u", r->revision.number,
                                   on_new, rest);
+        else if (!arg_quiet && r->revision.number == r->previous.number) /* new code, the same units */
+                log_info("%s: canary: %u of %u instance%s restarted, %u not yet (revision %u); the rollout is "
+                         "paused.\n    'clusterctl promote %s' restarts the rest, 'clusterctl undo %s' restarts the "
+                         "canary",
+                         r->app, on_new, r->count, r->count == 1 ? "" : "s", rest, r->revision.number, r->app, r->app);
         else if (!arg_quiet)
                 log_info("%s: canary: %u of %u instance%s on revision %u, %u on revision %u; the rollout is paused.\n"
                          "    'clusterctl promote %s' rolls it out to the rest, 'clusterctl undo %s' puts the canary "

@@ -67,6 +67,7 @@ expect_eq "every instance on v5" "$(versions can 4)" "v5 v5 v5 v5 "
 # before it, the same revision, and leaves the other instances alone; not an older revision.
 rev=$(status_field can 's["revision"]')
 expect_exit 0 "a canary without a change to the units" cc reload can --canary 1
+expect_contains "it says what it restarted, of one revision" "$WORK/stderr" "canary: 1 of 4 instances restarted, 3 not yet (revision $rev)"
 others=$(for i in 1 2 3; do unit_prop can@$i.service InvocationID; done | tr '\n' ' ')
 expect_exit 0 "undo after it" cc undo can
 expect_eq "every instance still on v5" "$(versions can 4)" "v5 v5 v5 v5 "
