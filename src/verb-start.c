@@ -2,6 +2,7 @@
  * and return when every one is ready. */
 #include "app-revision.h"
 #include "output.h"
+#include "reload.h"
 #include "remote.h"
 #include "unitfs.h"
 #include "util.h"
@@ -58,6 +59,15 @@ static int install_app(Cluster *c, const App *app, unsigned count) {
         return 0;
 }
 
+/* The target wants cron_restart's timer, and starting it starts the timer; a paused rollout keeps
+ * it stopped until promote or undo, as reload does, so no scheduled reload runs into the pause. */
+static void keep_timer_paused(Cluster *c, const char *app) {
+        Reload r = { .c = c, .app = app };
+
+        if (rollout_state_load(c->scope, app, &r.state) >= 0 && r.state.phase == ROLLOUT_PHASE_PAUSED)
+                (void) reload_sync_timer(&r);
+}
+
 static int start_instances(Cluster *c, const char *app, unsigned count) {
         _cleanup_strv_free_ char **units = instance_units_upto(app, count, ".service");
         _cleanup_free_ char *target = NULL;
@@ -70,6 +80,7 @@ static int start_instances(Cluster *c, const char *app, unsigned count) {
         r = run_jobs_and_report(c, "StartUnit", units, "starting");
         if (r < 0)
                 return r;
+        keep_timer_paused(c, app);
         format_instance_range(app, 0, count - 1, range, sizeof(range));
         format_duration(now_usec() - begin, took, sizeof(took));
         if (!arg_quiet)

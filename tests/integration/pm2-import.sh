@@ -176,6 +176,9 @@ expect_eq "cron: undo started the timer" "$(unit_prop pm2cron.reload.timer Activ
 # A scheduled reload must not promote a canary: the timer waits for promote.
 expect_exit 0 "cron: a canary of one" cc reload pm2cron --canary 1
 expect_eq "cron: a paused rollout stops the timer" "$(unit_prop pm2cron.reload.timer ActiveState)" inactive
+expect_exit 0 "cron: stop while paused" cc stop pm2cron
+expect_exit 0 "cron: start while paused" cc start pm2cron
+expect_eq "cron: start leaves the paused rollout's timer stopped" "$(unit_prop pm2cron.reload.timer ActiveState)" inactive
 expect_exit 0 "cron: promote" cc promote pm2cron
 expect_eq "cron: promote starts the timer again" "$(unit_prop pm2cron.reload.timer ActiveState)" active
 expect_exit 0 "cron: delete" cc delete pm2cron
