@@ -233,10 +233,10 @@ static int do_reload(Reload *r, const char *config_path) {
         keep_revision(r, config_path);
         if ((e = reload_apply_units(r)))
                 return e;
-        if (r->units_changed) {
-                if (!arg_quiet && r->style != PROGRESS_JSON)
-                        log_info("%s: units updated (%zu file%s), rolling out revision %u", r->app,
-                                 r->plan.write.n_files, r->plan.write.n_files == 1 ? "" : "s", r->revision.number);
+        if (r->units_changed && !arg_quiet && r->style != PROGRESS_JSON) {
+                size_t n = r->plan.write.n_files + strv_length(r->plan.remove);
+                log_info("%s: units updated (%zu file%s), rolling out revision %u", r->app, n, n == 1 ? "" : "s",
+                         r->revision.number);
         }
         if (!r->resumed) {
                 /* Only now does the manager run the new units: a process started before this moment
