@@ -268,6 +268,37 @@ static void config_destroyp(config_t **c) {
                 config_destroy(*c);
 }
 
+static bool same_file(const char *a, const char *b) {
+        struct stat sa, sb;
+        return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+/* The config's path as Config= records it and its directory becomes the default cwd: absolute
+ * (a relative name joined to the current directory) and normalized, so a symlinked config keeps
+ * the directory it was named in. Only where a ".." went up out of a symlinked directory, which
+ * the kernel follows, is the directory resolved as the kernel did. A path no file has (a config
+ * sent over ssh) is taken as written. */
+static int config_absolute_path(const char *path, char **ret) {
+        _cleanup_free_ char *abs = NULL, *normalized = NULL, *dir = NULL, *base = NULL, *real_dir = NULL;
+
+        if (path[0] == '/')
+                abs = strdup(path);
+        else {
+                char cwd[PATH_MAX];
+                if (!getcwd(cwd, sizeof(cwd)) || asprintf(&abs, "%s/%s", cwd, path) < 0)
+                        abs = NULL;
+        }
+        if (!abs || path_normalize(abs, &normalized) < 0)
+                return -ENOMEM;
+        if (!(dir = strdup(abs)) || !(base = strdup(abs)))
+                return -ENOMEM;
+        if (access(path, F_OK) < 0 || same_file(path, normalized) || !(real_dir = realpath(dirname(dir), NULL))) {
+                *ret = TAKE_PTR(normalized);
+                return 0;
+        }
+        return asprintf_safe(ret, "%s/%s", streq(real_dir, "/") ? "" : real_dir, basename(base)) < 0 ? -ENOMEM : 0;
+}
+
 static int config_load(const char *text, const char *path, AppList *ret, ConfigError *ret_error) {
         config_t cfg;
         _cleanup_(config_destroyp) config_t *cfgp = NULL;
@@ -276,22 +307,8 @@ static int config_load(const char *text, const char *path, AppList *ret, ConfigE
         Parser p = { .error = &error };
         int r;
 
-        /* A relative name is joined to the current directory and normalized as an absolute one is:
-         * a symlinked config keeps the directory it was named in, whichever way it was named. */
-        if (path[0] == '/')
-                abs = strdup(path);
-        else {
-                char cwd[PATH_MAX];
-                if (!getcwd(cwd, sizeof(cwd)) || asprintf(&abs, "%s/%s", cwd, path) < 0)
-                        abs = NULL;
-        }
-        if (!abs)
-                return -ENOMEM;
-        _cleanup_free_ char *normalized = NULL;
-        if (path_normalize(abs, &normalized) < 0)
-                return -ENOMEM;
-        free(abs);
-        abs = TAKE_PTR(normalized);
+        if ((r = config_absolute_path(path, &abs)) < 0)
+                return r;
         if (!(dir_buf = strdup(abs)))
                 return -ENOMEM;
         p.path = abs;

@@ -1373,6 +1373,29 @@ TEST(symlinked_config_keeps_the_directory_it_was_named_in) {
         }
 }
 
+/* A ".." that goes up out of a symlinked directory goes where the kernel takes it: the config
+ * read is the one recorded, and its directory is the default cwd. */
+TEST(dot_dot_out_of_a_symlinked_directory) {
+        _cleanup_tmpdir_ char *dir = tmpdir_new();
+        _cleanup_free_ char *real = NULL, *sub = NULL, *link = NULL, *want = NULL;
+        _cleanup_(app_list_done) AppList l = {};
+        _cleanup_(config_error_done) ConfigError e = {};
+
+        ASSERT_TRUE(dir);
+        real = concat(dir, "/real", NULL);
+        sub = concat(dir, "/real/sub", NULL);
+        link = concat(dir, "/link", NULL);
+        want = concat(real, "/web.conf", NULL);
+        ASSERT_OK(mkdir(real, 0755));
+        ASSERT_OK(mkdir(sub, 0755));
+        ASSERT_OK(symlink("real/sub", link));
+        ASSERT_OK(write_file(real, "web.conf", "name = \"web\";\nexec = \"/bin/true\";\nhardening = \"none\";\n"));
+        ASSERT_OK(chdir(dir));
+        ASSERT_OK(config_load_file("link/../web.conf", &l, &e));
+        ASSERT_STREQ(l.apps[0].config_path, want);
+        ASSERT_STREQ(l.apps[0].cwd, real);
+}
+
 /* A file that cannot be read says why with the errno of the read that failed, never one left
  * over from an earlier call (and never ends the process: libconfig's scanner exits on a read
  * error). /proc/self/mem is a regular file whose read at offset 0 fails with EIO. */
