@@ -180,21 +180,22 @@ static const char *done_word(const Reload *r) {
 }
 
 static void report_paused(Reload *r, unsigned on_new) {
-        unsigned rest = r->count - on_new;
+        unsigned rest = r->count - on_new, from = r->state.from_revision;
+
         if (r->style == PROGRESS_JSON)
                 json_event("paused", NULL, "\"revision\":%u,\"canary\":%u,\"remaining\":%u", r->revision.number,
-                                  on_new, rest);
-        else if (!arg_quiet && r->revision.number == r->previous.number) /* new code, the same units */
+                           on_new, rest);
+        else if (!arg_quiet && !from) /* the same units: new code under them, say */
                 log_info("%s: canary: %u of %u instance%s restarted, %u not yet (revision %u); the rollout is "
-                         "paused.\n    'clusterctl promote %s' restarts the rest, 'clusterctl undo %s' restarts the "
-                         "canary",
+                         "paused.\n    'clusterctl promote %s' restarts the rest; the units did not change, so "
+                         "'clusterctl undo %s' only ends the pause",
                          r->app, on_new, r->count, r->count == 1 ? "" : "s", rest, r->revision.number, r->app, r->app);
         else if (!arg_quiet)
                 log_info("%s: canary: %u of %u instance%s on revision %u, %u on revision %u; the rollout is paused.\n"
                          "    'clusterctl promote %s' rolls it out to the rest, 'clusterctl undo %s' puts the canary "
                          "back",
-                         r->app, on_new, r->count, r->count == 1 ? "" : "s", r->revision.number, rest,
-                         r->previous.number, r->app, r->app);
+                         r->app, on_new, r->count, r->count == 1 ? "" : "s", r->revision.number, rest, from, r->app,
+                         r->app);
 }
 
 int reload_execute(Reload *r, const unsigned *pending, size_t n_pending) {

@@ -97,8 +97,8 @@ static bool ever_loaded(const RevisionLoad *loads, size_t n, unsigned number) {
 
 /* Keeps the `keep` revisions before `added` (the one just written, kept too, whether it is new or
  * took the place of one never loaded) and removes the older ones, but for `running`, the one the
- * manager has loaded: instances run it until a rollout has moved them all, and undo (after a
- * canary, say) goes back to it. */
+ * manager has loaded: the rollout of `added` (a canary, say) leaves instances on it, and undo goes
+ * back to it. */
 static void prune(const char *dir, const unsigned *numbers, size_t n, unsigned keep, unsigned added,
                   unsigned running) {
         size_t kept = 0;

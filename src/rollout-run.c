@@ -303,9 +303,10 @@ int rollout_run(Cluster *c, const char *app, unsigned count, const unsigned *pen
 
         *ret = (RolloutResult) {};
         /* Nothing left to move (a killed rollout moved them all): a spare it left still goes, as
-         * run_spares() would stop it, or it serves on beside the instances for good. */
+         * run_spares() would stop it, or it serves on beside the instances for good. Whatever surge
+         * says now: the killed rollout may have had another. Its drop-in is the plan's to remove. */
         if (n == 0)
-                return o->surge > 0 ? stop_instances_from(c, app, count) : 0;
+                return stop_instances_from(c, app, count);
         if ((e = unit_watch_new(c->bus, &watch)) < 0)
                 return e;
         run.watch = watch;

@@ -56,7 +56,8 @@ char *rollout_state_format(const RolloutState *s) {
             (s->phase != ROLLOUT_PHASE_RUNNING && buffer_printf(&b, "phase=%s\n", rollout_phase_to_string(s->phase)) < 0) ||
             (s->revision && buffer_printf(&b, "revision=%u\n", s->revision) < 0) ||
             (s->from_revision && buffer_printf(&b, "from=%u\n", s->from_revision) < 0) ||
-            (s->canary && buffer_printf(&b, "canary=%u\n", s->canary) < 0))
+            (s->canary && buffer_printf(&b, "canary=%u\n", s->canary) < 0) ||
+            (s->undo && buffer_printf(&b, "undo=1\n") < 0))
                 return NULL;
         return buffer_steal(&b);
 }
@@ -80,7 +81,7 @@ static int optional_number(const char **p, const char *key, unsigned *ret) {
         return 0;
 }
 
-/* "units=<16 hex>\nsince=<decimal>\n", then optionally phase=, revision=, from=, canary= lines in
+/* "units=<16 hex>\nsince=<decimal>\n", then optionally phase=, revision=, from=, canary=, undo= lines in
  * that order (the final newline of the second line optional when nothing follows): anything else is
  * not a state this program wrote, and resuming from it could skip instances. */
 int rollout_state_parse(const char *text, RolloutState *ret) {
@@ -109,9 +110,11 @@ int rollout_state_parse(const char *text, RolloutState *ret) {
                         return -EBADMSG;
                 p += 6 + len + 1;
         }
+        unsigned undo = 0;
         if (optional_number(&p, "revision", &s.revision) < 0 || optional_number(&p, "from", &s.from_revision) < 0 ||
-            optional_number(&p, "canary", &s.canary) < 0 || *p)
+            optional_number(&p, "canary", &s.canary) < 0 || optional_number(&p, "undo", &undo) < 0 || undo > 1 || *p)
                 return -EBADMSG;
+        s.undo = undo;
         *ret = s;
         return 0;
 }

@@ -2,6 +2,7 @@
  * interrupted reload resume without restarting an instance twice. */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -29,14 +30,15 @@ typedef enum RolloutPhase {
 
 /* State kept while a rollout runs: the unit set it rolls out, and when it began (CLOCK_MONOTONIC,
  * the manager's clock too). An instance whose process started after `since` is done. It also says
- * whether the rollout is paused or stopped, which revision it rolls out and from which, and how
- * many instances its canary moved. */
+ * whether the rollout is paused or stopped, which revision it rolls out and from which, how many
+ * instances its canary moved, and whether it is an undo. */
 typedef struct RolloutState {
         uint64_t units_hash;
         uint64_t since_usec;
         RolloutPhase phase;
         unsigned revision, from_revision; /* 0: unknown */
         unsigned canary;                  /* instances the canary moved; 0: none */
+        bool undo;                        /* the rollout is an undo's: undo, not promote, finishes it */
 } RolloutState;
 
 const char *rollout_phase_to_string(RolloutPhase p);

@@ -190,7 +190,7 @@ static int do_reload(Reload *r, const char *config_path) {
         }
         reload_state_read(r, &saved, &have_saved);
         if (streq(r->verb, "promote")) {
-                /* Paused, or interrupted (a promote killed mid-way): run again, promote finishes it. */
+                /* Paused, or a promote that was interrupted: run again, promote finishes it. */
                 if (have_saved && saved.phase == ROLLOUT_PHASE_FAILED)
                         return log_error_errno(-ENOENT,
                                                "%s: the rollout of revision %u stopped on a failure, and promote does "
@@ -201,6 +201,13 @@ static int do_reload(Reload *r, const char *config_path) {
                         return log_error_errno(-ENOENT,
                                                "%s: no rollout is paused; 'clusterctl reload %s --canary N' starts one",
                                                r->app, r->app);
+                /* Running with a canary's count: a promote that was interrupted. Any other rollout
+                 * that was is not promote's to finish. */
+                if (saved.phase == ROLLOUT_PHASE_RUNNING && (!saved.canary || saved.undo))
+                        return log_error_errno(-ENOENT,
+                                               "%s: no rollout is paused: the rollout of revision %u was interrupted, "
+                                               "and 'clusterctl %s %s' finishes it",
+                                               r->app, saved.revision, saved.undo ? "undo" : "reload", r->app);
                 if (saved.units_hash != desired_hash) {
                         return log_error_errno(-ESTALE,
                                                "%s: its units changed since the canary; 'clusterctl reload %s "
@@ -212,6 +219,7 @@ static int do_reload(Reload *r, const char *config_path) {
         r->resumed = have_saved && saved.units_hash == desired_hash;
         r->state = r->resumed ? saved : (RolloutState) { .units_hash = desired_hash };
         r->state.phase = ROLLOUT_PHASE_RUNNING;
+        r->state.undo = false; /* an undo's units rolled out by reload: reload's rollout now */
 
         if (arg_dry_run) {
                 /* Without a resumed state, every instance would restart. */
@@ -255,10 +263,10 @@ static int do_reload(Reload *r, const char *config_path) {
                 return log_error_errno(e, "%s: cannot read its instances: %m", r->app);
         if (r->resumed && !arg_quiet && r->style != PROGRESS_JSON)
                 log_info("%s: %s: %u of %u instances already on the new version", r->app,
-                         saved.phase != ROLLOUT_PHASE_PAUSED ? "resuming an unfinished rollout (interrupted, or "
-                                                               "stopped on a failure)"
-                         : streq(r->verb, "promote")          ? "promoting the paused rollout"
-                                                               : "going on with the paused rollout",
+                         saved.phase == ROLLOUT_PHASE_PAUSED ? (streq(r->verb, "promote") ? "promoting the paused rollout"
+                                                                                          : "going on with the paused rollout")
+                         : streq(r->verb, "promote") ? "finishing the interrupted promote"
+                                                     : "resuming an unfinished rollout (interrupted, or stopped on a failure)",
                          r->count - (unsigned) n_pending, r->count);
         return reload_execute(r, pending, n_pending);
 }

@@ -78,9 +78,9 @@ static int start_instances(Cluster *c, const char *app, unsigned count) {
         if (!units || asprintf_safe(&target, "%s.target", app) < 0 || strv_push(&units, TAKE_PTR(target)) < 0)
                 return log_oom();
         r = run_jobs_and_report(c, "StartUnit", units, "starting");
+        keep_timer_paused(c, app); /* the target started, even if an instance did not */
         if (r < 0)
                 return r;
-        keep_timer_paused(c, app);
         format_instance_range(app, 0, count - 1, range, sizeof(range));
         format_duration(now_usec() - begin, took, sizeof(took));
         if (!arg_quiet)

@@ -9,11 +9,6 @@
 #include "util.h"
 #include "verb-common.h"
 
-static bool revision_origin_is(Reload *r, unsigned number, const char *origin) {
-        _cleanup_(revision_done) Revision rev = {};
-        return revstore_read(r->c->scope, r->app, number, &rev) >= 0 && streq_ptr(rev.origin, origin);
-}
-
 /* The revision to go back to: --to, else the one an interrupted undo was putting back, else what
  * the unfinished rollout replaced, else the newest revision before the loaded one with other
  * units. */
@@ -28,8 +23,7 @@ static int undo_target(Reload *r, const RolloutState *saved, bool have_saved, un
         }
         /* An undo that was interrupted is finished by undo, as a reload is by reload: it goes on to
          * its own revision instead of back to the one it was leaving. */
-        if (have_saved && saved->phase == ROLLOUT_PHASE_RUNNING && saved->revision &&
-            revision_origin_is(r, saved->revision, "undo")) {
+        if (have_saved && saved->phase == ROLLOUT_PHASE_RUNNING && saved->undo && saved->revision) {
                 *ret = saved->revision;
                 return 0;
         }
@@ -81,10 +75,13 @@ static int revision_unit_set(const Revision *rev, const char *app, unsigned coun
         return 0;
 }
 
-/* Instances that do not run the revision: those the rollout moves. */
+/* Instances that do not run the revision, or are not up on it (one a killed undo was restarting):
+ * those the rollout moves and watches. */
 static int instances_not_on(Reload *r, unsigned number, unsigned **ret, size_t *ret_n) {
         _cleanup_free_ unsigned *all = calloc(r->count, sizeof(unsigned)), *revs = calloc(r->count, sizeof(unsigned));
         _cleanup_free_ unsigned *pending = calloc(r->count, sizeof(unsigned));
+        _cleanup_strv_free_ char **units = NULL;
+        UnitInfo *infos = NULL;
         size_t n = 0;
         int e;
 
@@ -92,11 +89,16 @@ static int instances_not_on(Reload *r, unsigned number, unsigned **ret, size_t *
                 return -ENOMEM;
         for (unsigned k = 0; k < r->count; k++)
                 all[k] = k;
-        if ((e = app_revision_of_instances(r->c, r->app, all, r->count, revs)) < 0)
+        if (!(units = instance_units(r->app, all, r->count, ".service")))
+                return -ENOMEM;
+        if ((e = app_revision_of_instances(r->c, r->app, all, r->count, revs)) < 0 ||
+            (e = bus_get_unit_infos(r->c->bus, units, UNIT_PROPERTIES_STATE, &infos,
+                                    now_usec() + BUS_QUERY_TIMEOUT_USEC)) < 0)
                 return e;
         for (unsigned k = 0; k < r->count; k++)
-                if (revs[k] != number)
+                if (revs[k] != number || !streq_ptr(infos[k].active_state, "active"))
                         pending[n++] = k;
+        unit_infos_free(infos, r->count);
         *ret = TAKE_PTR(pending);
         *ret_n = n;
         return 0;
@@ -143,7 +145,8 @@ static int do_undo(Reload *r, unsigned keep) {
         r->resumed = have_saved && saved.units_hash == hash;
         r->state = (RolloutState) { .units_hash = hash, .since_usec = r->resumed ? saved.since_usec : 0,
                                     .revision = r->revision.number,
-                                    .from_revision = r->resumed ? saved.from_revision : r->previous.number };
+                                    .from_revision = r->resumed ? saved.from_revision : r->previous.number,
+                                    .undo = true };
         if ((e = reload_apply_units(r)))
                 return e;
         /* Only now does the manager run the units put back: a process started before this moment
@@ -154,10 +157,15 @@ static int do_undo(Reload *r, unsigned keep) {
                 log_warning("%s: cannot record rollout progress: %s", r->app, strerror(-e));
         if ((e = instances_not_on(r, r->revision.number, &pending, &n_pending)) < 0)
                 return log_error_errno(e, "%s: cannot read its instances: %m", r->app);
-        if (!arg_quiet && r->style != PROGRESS_JSON && r->resumed)
+        if (arg_quiet || r->style == PROGRESS_JSON)
+                ;
+        else if (n_pending == 0 && to == r->revision.number) /* after a canary of the same units, say */
+                log_info("%s: every instance runs revision %u already: nothing to put back%s", r->app, to,
+                         have_saved && saved.phase == ROLLOUT_PHASE_PAUSED ? "; the pause is over" : "");
+        else if (r->resumed)
                 log_info("%s: resuming an unfinished rollout of revision %u: %u of %u instances already on it",
                          r->app, r->revision.number, r->count - (unsigned) n_pending, r->count);
-        else if (!arg_quiet && r->style != PROGRESS_JSON)
+        else
                 log_info("%s: putting revision %u back (as revision %u)", r->app, to, r->revision.number);
         if ((e = reload_execute(r, pending, n_pending)))
                 return e;

@@ -70,6 +70,7 @@ expect_exit 0 "a canary without a change to the units" cc reload can --canary 1
 expect_contains "it says what it restarted, of one revision" "$WORK/stderr" "canary: 1 of 4 instances restarted, 3 not yet (revision $rev)"
 others=$(for i in 1 2 3; do unit_prop can@$i.service InvocationID; done | tr '\n' ' ')
 expect_exit 0 "undo after it" cc undo can
+expect_contains "it says there is nothing to put back" "$WORK/stderr" "nothing to put back; the pause is over"
 expect_eq "every instance still on v5" "$(versions can 4)" "v5 v5 v5 v5 "
 expect_eq "undo did not restart the instances the canary left alone" \
 	"$(for i in 1 2 3; do unit_prop can@$i.service InvocationID; done | tr '\n' ' ')" "$others"

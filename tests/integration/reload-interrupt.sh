@@ -34,6 +34,8 @@ done
 expect_eq "status --json: the rollout is interrupted" "$(cc status killed --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["rollout"]["state"])')" interrupted
 expect_exit 0 "status after the kill" cc status killed
 expect_contains "its app line says so" "$WORK/stdout" "rollout of revision 2 interrupted ("
+expect_exit 1 "promote refuses a reload's rollout" cc promote killed
+expect_contains "…and names the command that finishes it" "$WORK/stderr" "was interrupted, and 'clusterctl reload killed' finishes it"
 mid=$(invocations killed 4)
 moved=()
 for i in 0 1 2 3; do
@@ -114,6 +116,8 @@ for _ in $(seq 100); do
 done
 kill -KILL "$pid"
 wait "$pid" 2>/dev/null || true
+expect_exit 1 "promote refuses an undo's rollout" cc promote killedundo
+expect_contains "…and names undo" "$WORK/stderr" "'clusterctl undo killedundo' finishes it"
 expect_exit 0 "undo again after the kill" cc undo killedundo
 expect_contains "it says it resumes" "$WORK/stderr" "resuming an unfinished rollout"
 expect_eq "every instance back on v1" \
