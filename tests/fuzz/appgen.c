@@ -397,7 +397,11 @@ static unsigned replace_noncharacters(char *s) {
         return changed;
 }
 
+/* What the config loader refuses for its length: the whole path, or one component (see
+ * path_length_problem()). */
 static bool has_long_component(const char *p) {
+        if (p && strlen(p) >= PATH_MAX)
+                return true;
         for (const char *c = p; c && *c;) {
                 c += strspn(c, "/");
                 size_t n = strcspn(c, "/");

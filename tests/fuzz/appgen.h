@@ -38,7 +38,7 @@ void app_generate(const uint8_t *data, size_t size, App *ret, GenInfo *ret_info)
 enum {
         KNOWN_BUG_NONCHARACTER = 1 << 0,   /* U+FDD0..U+FDEF, U+xFFFE/F: valid UTF-8, but systemd refuses the file */
         KNOWN_BUG_EXEC_PATH_CHARS = 1 << 1, /* a quote or backslash in the resolved argv[0]: systemd will not run it */
-        KNOWN_BUG_LONG_COMPONENT = 1 << 2, /* a path component over 255 bytes: systemd refuses the path */
+        KNOWN_BUG_LONG_COMPONENT = 1 << 2, /* a path of 4096 bytes or more, or a component over 255: systemd refuses it */
         KNOWN_BUG_NUMERIC_USER = 1 << 3,   /* "007", "65535", "4294967296": not a UID for systemd, unit fails */
         KNOWN_BUG_LONG_LINE = 1 << 4,      /* ExecStart= of 1 MiB or more: systemd refuses the whole file */
         KNOWN_BUG_EXEC_PATH_DOLLAR = 1 << 5, /* '$' in the resolved argv[0]: the process sees "$x"/"$$" substituted */
