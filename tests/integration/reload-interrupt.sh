@@ -81,20 +81,28 @@ expect_exit 0 "the next reload, with nothing left to restart" cc reload lastbatc
 expect_contains "it finds both instances moved" "$WORK/stderr" "2 of 2 instances already on the new version"
 expect_eq "it stopped the spare the killed reload left" "$(unit_prop lastbatch@2.service ActiveState)" inactive
 
+# kill_once_restarted UNIT ARGS...: runs clusterctl ARGS in the background and kills it with
+# SIGKILL as soon as UNIT has restarted (within 5 s), mid-rollout.
+kill_once_restarted() {
+	local unit=$1 before pid
+	shift
+	before=$(unit_prop "$unit" InvocationID)
+	"$CLUSTERCTL" --user "$@" >"$WORK/killed.out" 2>&1 &
+	pid=$!
+	for _ in $(seq 100); do
+		[[ $(unit_prop "$unit" InvocationID) != "$before" ]] && break
+		sleep 0.05
+	done
+	kill -KILL "$pid"
+	wait "$pid" 2>/dev/null || true
+}
+
 # A promote killed mid-way: promote again finishes it (the pause is over, the rollout is not).
 conf4=$(write_config killedpromote 18194 'instances = 4;' 'env = { APP_VERSION = "v1"; TESTAPP_FLAGS = "--ready-delay 1"; };')
 expect_exit 0 "start 4 slow to get ready" start_app killedpromote "$conf4"
 sed -i 's/"v1"/"v2"/' "$conf4"
 expect_exit 0 "a canary of 1" cc reload killedpromote --canary 1
-before=$(unit_prop killedpromote@1.service InvocationID)
-"$CLUSTERCTL" --user promote killedpromote >"$WORK/promote.out" 2>&1 &
-pid=$!
-for _ in $(seq 100); do
-	[[ $(unit_prop killedpromote@1.service InvocationID) != "$before" ]] && break
-	sleep 0.05
-done
-kill -KILL "$pid"
-wait "$pid" 2>/dev/null || true
+kill_once_restarted killedpromote@1.service promote killedpromote
 expect_exit 0 "promote again after the kill" cc promote killedpromote
 expect_eq "every instance on the new version" \
 	"$(for i in 0 1 2 3; do instance_env killedpromote $i APP_VERSION; done | tr '\n' ' ')" "v2 v2 v2 v2 "
@@ -107,15 +115,7 @@ conf5=$(write_config killedundo 18195 'instances = 4;' 'env = { APP_VERSION = "v
 expect_exit 0 "start 4 slow to get ready" start_app killedundo "$conf5"
 sed -i 's/"v1"/"v2"/' "$conf5"
 expect_exit 0 "reload to v2" cc reload killedundo
-before=$(unit_prop killedundo@0.service InvocationID)
-"$CLUSTERCTL" --user undo killedundo >"$WORK/undo.out" 2>&1 &
-pid=$!
-for _ in $(seq 100); do
-	[[ $(unit_prop killedundo@0.service InvocationID) != "$before" ]] && break
-	sleep 0.05
-done
-kill -KILL "$pid"
-wait "$pid" 2>/dev/null || true
+kill_once_restarted killedundo@0.service undo killedundo
 expect_exit 1 "promote refuses an undo's rollout" cc promote killedundo
 expect_contains "…and names undo" "$WORK/stderr" "'clusterctl undo killedundo' finishes it"
 expect_exit 0 "undo again after the kill" cc undo killedundo
