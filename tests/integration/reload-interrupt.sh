@@ -1,8 +1,29 @@
 #!/usr/bin/env bash
 # One mutating command per app at a time; a reload killed with SIGKILL leaves every instance
-# running, and the next reload finishes the job without restarting any instance twice.
+# running, and the next reload finishes the job without restarting any instance twice, as the
+# next promote or undo finishes one of theirs (and neither finishes the other's).
 source "$(dirname "$0")/lib.sh"
 begin
+
+# kill_once_restarted "UNIT..." ARGS...: runs clusterctl ARGS in the background and kills it with
+# SIGKILL as soon as every UNIT has restarted (within 5 s), mid-rollout.
+kill_once_restarted() {
+	local units=($1) before=() pid i moved
+	shift
+	for i in "${!units[@]}"; do before[i]=$(unit_prop "${units[i]}" InvocationID); done
+	"$CLUSTERCTL" --user "$@" >"$WORK/killed.out" 2>&1 &
+	pid=$!
+	for _ in $(seq 100); do
+		moved=1
+		for i in "${!units[@]}"; do
+			[[ $(unit_prop "${units[i]}" InvocationID) != "${before[i]}" ]] || moved=0
+		done
+		((moved)) && break
+		sleep 0.05
+	done
+	kill -KILL "$pid"
+	wait "$pid" 2>/dev/null || true
+}
 
 conf=$(write_config killed 18191 'instances = 4;' 'env = { APP_VERSION = "v1"; };' 'rollout = { pause = 3.0; grace = 0.2; };')
 expect_exit 0 "start 4" start_app killed "$conf"
@@ -61,17 +82,8 @@ expect_eq "the spare the killed reload left is gone" "$(unit_prop killed@4.servi
 conf3=$(write_config lastbatch 18193 'instances = 2;' 'env = { APP_VERSION = "v1"; TESTAPP_FLAGS = "--ready-delay 1"; };')
 expect_exit 0 "start 2 slow to get ready" start_app lastbatch "$conf3"
 sed -i 's/"v1"/"v2"/' "$conf3"
-before=$(invocations lastbatch 2)
-"$CLUSTERCTL" --user reload lastbatch >"$WORK/lastbatch.out" 2>&1 &
-pid=$!
 # The spare and its grace, then both instances restart in one batch: kill while they get ready.
-for _ in $(seq 100); do
-	[[ $(unit_prop lastbatch@0.service InvocationID) != "$(cut -d' ' -f1 <<<"$before")" &&
-		$(unit_prop lastbatch@1.service InvocationID) != "$(cut -d' ' -f2 <<<"$before")" ]] && break
-	sleep 0.05
-done
-kill -KILL "$pid"
-wait "$pid" 2>/dev/null || true
+kill_once_restarted "lastbatch@0.service lastbatch@1.service" reload lastbatch
 for _ in $(seq 50); do
 	[[ $(unit_prop lastbatch@0.service ActiveState) == active && $(unit_prop lastbatch@1.service ActiveState) == active ]] && break
 	sleep 0.1
@@ -80,22 +92,6 @@ expect_eq "the killed reload left its spare running" "$(unit_prop lastbatch@2.se
 expect_exit 0 "the next reload, with nothing left to restart" cc reload lastbatch
 expect_contains "it finds both instances moved" "$WORK/stderr" "2 of 2 instances already on the new version"
 expect_eq "it stopped the spare the killed reload left" "$(unit_prop lastbatch@2.service ActiveState)" inactive
-
-# kill_once_restarted UNIT ARGS...: runs clusterctl ARGS in the background and kills it with
-# SIGKILL as soon as UNIT has restarted (within 5 s), mid-rollout.
-kill_once_restarted() {
-	local unit=$1 before pid
-	shift
-	before=$(unit_prop "$unit" InvocationID)
-	"$CLUSTERCTL" --user "$@" >"$WORK/killed.out" 2>&1 &
-	pid=$!
-	for _ in $(seq 100); do
-		[[ $(unit_prop "$unit" InvocationID) != "$before" ]] && break
-		sleep 0.05
-	done
-	kill -KILL "$pid"
-	wait "$pid" 2>/dev/null || true
-}
 
 # A promote killed mid-way: promote again finishes it (the pause is over, the rollout is not).
 conf4=$(write_config killedpromote 18194 'instances = 4;' 'env = { APP_VERSION = "v1"; TESTAPP_FLAGS = "--ready-delay 1"; };')
