@@ -60,7 +60,7 @@ int reload_load_config(Reload *r, AppList *apps, char **ret_path);
 void reload_set_options(Reload *r);
 /* Starts or stops cron_restart's timer (APP.reload.timer) after a rollout, as the units it put in
  * place want; a paused rollout stops it. */
-int reload_sync_timer(Reload *r);
+int sync_reload_timer(Cluster *c, const char *app, bool paused);
 
 /* reload-progress.c: what the user sees, on stderr or as JSON events on stdout (json_event()). */
 /* When the restart of an instance (or the start of a spare) was asked for. */

@@ -274,20 +274,20 @@ static int do_reload(Reload *r, const char *config_path) {
 /* cron_restart's timer follows the units a rollout put in place: started when they have one (start
  * would only do it at the next start), stopped when they no longer do. A paused rollout stops it
  * until promote or undo: a scheduled reload must not promote a canary. */
-int reload_sync_timer(Reload *r) {
+int sync_reload_timer(Cluster *c, const char *app, bool paused) {
         _cleanup_strv_free_ char **loaded = NULL;
         _cleanup_free_ char *timer = NULL;
 
-        if (asprintf_safe(&timer, "%s.reload.timer", r->app) < 0)
+        if (asprintf_safe(&timer, "%s.reload.timer", app) < 0)
                 return log_oom();
-        bool wanted = r->state.phase != ROLLOUT_PHASE_PAUSED && unitfs_exists(r->c->unit_dir, timer);
-        if (!wanted && (cluster_loaded_units(r->c, r->app, &loaded) < 0 || !strv_contains(loaded, timer)))
+        bool wanted = !paused && unitfs_exists(c->unit_dir, timer);
+        if (!wanted && (cluster_loaded_units(c, app, &loaded) < 0 || !strv_contains(loaded, timer)))
                 return 0;
         char *const units[] = { timer, NULL };
-        int e = run_jobs_and_report(r->c, wanted ? "StartUnit" : "StopUnit", units, wanted ? "starting" : "stopping");
+        int e = run_jobs_and_report(c, wanted ? "StartUnit" : "StopUnit", units, wanted ? "starting" : "stopping");
         /* A timer whose files are gone fails once its service cannot be loaded: forget that, as delete does. */
         if (!wanted)
-                (void) sd_bus_call_method(r->c->bus, SD_DEST, SD_PATH, SD_MANAGER, "ResetFailedUnit", NULL, NULL, "s",
+                (void) sd_bus_call_method(c->bus, SD_DEST, SD_PATH, SD_MANAGER, "ResetFailedUnit", NULL, NULL, "s",
                                           timer);
         return e;
 }
@@ -313,7 +313,7 @@ static int run_verb(const char *verb, char **argv, Cluster *c) {
         r.canary_count = arg_canary_count;
         r.canary_percent = arg_canary_percent;
         e = do_reload(&r, config_path);
-        return e || arg_dry_run ? e : reload_sync_timer(&r);
+        return e || arg_dry_run ? e : sync_reload_timer(c, r.app, r.state.phase == ROLLOUT_PHASE_PAUSED);
 }
 
 int verb_reload(int argc, char **argv, Cluster *c) {

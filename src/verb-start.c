@@ -62,10 +62,10 @@ static int install_app(Cluster *c, const App *app, unsigned count) {
 /* The target wants cron_restart's timer, and starting it starts the timer; a paused rollout keeps
  * it stopped until promote or undo, as reload does, so no scheduled reload runs into the pause. */
 static void keep_timer_paused(Cluster *c, const char *app) {
-        Reload r = { .c = c, .app = app };
+        RolloutState state;
 
-        if (rollout_state_load(c->scope, app, &r.state) >= 0 && r.state.phase == ROLLOUT_PHASE_PAUSED)
-                (void) reload_sync_timer(&r);
+        if (rollout_state_load(c->scope, app, &state) >= 0 && state.phase == ROLLOUT_PHASE_PAUSED)
+                (void) sync_reload_timer(c, app, true);
 }
 
 static int start_instances(Cluster *c, const char *app, unsigned count) {

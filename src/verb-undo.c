@@ -169,7 +169,7 @@ static int do_undo(Reload *r, unsigned keep) {
                 log_info("%s: putting revision %u back (as revision %u)", r->app, to, r->revision.number);
         if ((e = reload_execute(r, pending, n_pending)))
                 return e;
-        return reload_sync_timer(r);
+        return sync_reload_timer(r->c, r->app, r->state.phase == ROLLOUT_PHASE_PAUSED);
 }
 
 int verb_undo(int argc, char **argv, Cluster *c) {
