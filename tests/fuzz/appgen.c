@@ -7,6 +7,7 @@
 #include <libgen.h>
 #include <math.h>
 
+#include "config-parser.h"
 #include "escape.h"
 #include "listen.h"
 #include "sdreader.h"
@@ -397,19 +398,9 @@ static unsigned replace_noncharacters(char *s) {
         return changed;
 }
 
-/* What the config loader refuses for its length: the whole path, or one component (see
- * path_length_problem()). */
+/* What the config loader refuses for its length: the whole path, or one component. */
 static bool has_long_component(const char *p) {
-        if (p && strlen(p) >= PATH_MAX)
-                return true;
-        for (const char *c = p; c && *c;) {
-                c += strspn(c, "/");
-                size_t n = strcspn(c, "/");
-                if (n > 255)
-                        return true;
-                c += n;
-        }
-        return false;
+        return p && path_length_problem(p);
 }
 
 /* systemd's parse_uid() refuses it although it is all digits. */
