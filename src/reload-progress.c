@@ -91,10 +91,7 @@ void reload_print_dry_run(Reload *r, const unsigned *pending, size_t n_pending) 
         _cleanup_(rollout_plan_done) RolloutPlan plan = {};
         unsigned spares = rollout_spares(r->c, r->app, r->count, r->surge, r->surge_percent);
 
-        if (r->canary_count || r->canary_percent) {
-                size_t canary = batch_size(r->canary_count, r->canary_percent, r->count);
-                n_pending = canary < n_pending ? canary : n_pending;
-        }
+        n_pending = reload_canary_size(r, n_pending);
         if (rollout_plan(pending, n_pending, r->batch_count, r->batch_percent, &plan) < 0)
                 return;
         /* Each spare lets one more restart at a time, as rollout_run does. */

@@ -198,20 +198,25 @@ static void report_paused(Reload *r, unsigned on_new) {
                          r->app);
 }
 
+size_t reload_canary_size(const Reload *r, size_t n_pending) {
+        size_t want;
+
+        if (!r->canary_count && !r->canary_percent)
+                return n_pending;
+        want = batch_size(r->canary_count, r->canary_percent, r->count);
+        return want < n_pending ? want : n_pending;
+}
+
 int reload_execute(Reload *r, const unsigned *pending, size_t n_pending) {
         _cleanup_free_ unsigned *failed = calloc(r->count ? r->count : 1, sizeof(unsigned));
-        size_t n_failed = 0, n_run = n_pending;
-        bool canary = false;
+        size_t n_failed = 0, n_run;
+        bool canary;
         int e;
 
         if (!failed)
                 return log_oom();
-        if (r->canary_count || r->canary_percent) {
-                size_t want = batch_size(r->canary_count, r->canary_percent, r->count);
-                /* A canary as large as what is left is the whole rollout: nothing to pause for. */
-                canary = want < n_pending;
-                n_run = canary ? want : n_pending;
-        }
+        n_run = reload_canary_size(r, n_pending);
+        canary = n_run < n_pending;
         r->total = n_run;
         r->begin_usec = now_usec();
         if (r->style == PROGRESS_JSON)

@@ -98,4 +98,7 @@ void reload_stop_failed(Reload *r, const unsigned *failed, size_t n);
  * goes), paused after a canary, or stopped on a failure (the failed instances are stopped, the
  * state says so). EXIT_OK, or -errno after saying what failed. */
 int reload_execute(Reload *r, const unsigned *pending, size_t n_pending);
+/* How many of n_pending instances this rollout moves: a canary's size, or all of them when there
+ * is no canary or it is as large as what is left (the whole rollout then, with no pause). */
+size_t reload_canary_size(const Reload *r, size_t n_pending);
 int reload_rollback(Reload *r);

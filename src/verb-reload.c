@@ -139,9 +139,10 @@ static void keep_revision(Reload *r, const char *config_path) {
                                                .units_hash = loads[n_loads - 1].units_hash };
         e = r->config && !r->installed_units ? render_app_units(r->config, r->c->scope, &r->c->limits, &set, &error)
                                              : app_revision_disk_units(r->c, r->app, &set);
+        /* A new rollout moves every instance; a canary that large is a whole rollout. */
         if (e >= 0)
                 e = app_revision_keep(r->c, r->app, &set, config_path,
-                                      r->canary_count || r->canary_percent ? "canary" : r->verb, NULL, keep,
+                                      reload_canary_size(r, r->count) < r->count ? "canary" : r->verb, NULL, keep,
                                       &r->revision);
         if (e < 0)
                 log_warning("%s: cannot keep this revision (%s); history and undo will not know it", r->app,

@@ -86,6 +86,12 @@ expect_contains "says the rollout stopped on a failure" "$WORK/stderr" "stopped 
 sed -i 's/TESTAPP_FLAGS = "--fail-before-ready"; //' "$conf"
 expect_exit 0 "the config fixed, reload" cc reload can
 expect_eq "every instance on v6" "$(versions can 4)" "v6 v6 v6 v6 "
+# A canary as large as the app is a whole rollout: no pause, and history says reload.
+set_version "$conf" v7
+expect_exit 0 "reload --canary 4 of 4" cc reload can --canary 4
+expect_eq "every instance on v7" "$(versions can 4)" "v7 v7 v7 v7 "
+expect_eq "no rollout left: nothing paused" "$(status_field can 's["rollout"]')" "None"
+expect_eq "history records it as a reload" "$(history_json can | tr ' ' '\n' | tail -n 1 | cut -d: -f2)" reload
 # history_limit = 1 keeps the revision the other instances still run, so undo can put it back.
 conf2=$(write_config canlimit 18244 'instances = 2;' 'env = { APP_VERSION = "v1"; };' 'history_limit = 1;')
 expect_exit 0 "start 2, keeping one revision" start_app canlimit "$conf2"

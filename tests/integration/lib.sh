@@ -129,7 +129,7 @@ invocations() { # APP N
 	for ((i = 0; i < $2; i++)); do unit_prop "$1@$i.service" InvocationID; done | tr '\n' ' '
 }
 
-# The value of VAR in the environment of APP@K's main process.
+# The revisions `history APP --json` lists.
 history_json() { # APP: "REV:ORIGIN:INSTANCES" per revision, space-separated
 	cc history "$1" --json | python3 -c '
 import json, sys
@@ -137,6 +137,7 @@ h = json.load(sys.stdin)
 print(" ".join("%d:%s:%d" % (r["revision"], r["origin"], r["instances"]) for r in h["revisions"]))'
 }
 
+# The value of VAR in the environment of APP@K's main process.
 instance_env() { # APP K VAR
 	main_environ "$1@$2.service" | sed -n "s/^$3=//p"
 }
