@@ -1,8 +1,11 @@
 /* Keeping revisions and their loads in step with what the manager runs. */
 #include "app-revision.h"
 
+#include <limits.h>
+
 #include "bus.h"
 #include "revstore.h"
+#include "unit-name.h"
 #include "unitfs.h"
 #include "util.h"
 
@@ -36,9 +39,43 @@ static int copy_fixed_files(const UnitSet *from, UnitSet *to) {
         return 0;
 }
 
+/* The revisions running instances were started on, 0s left out. Pruning must leave these, or
+ * undo could not put them back: the rest of a paused canary, or of a rollout stopped on a failure. */
+static int revisions_running(Cluster *c, const char *app, unsigned **ret, size_t *ret_n) {
+        _cleanup_free_ unsigned *indices = NULL, *revisions = NULL;
+        UnitInfo *loaded = NULL;
+        size_t n_loaded = 0, n = 0, n_running = 0;
+        int e;
+
+        if ((e = cluster_loaded_unit_infos(c, app, &loaded, &n_loaded)) < 0)
+                return e;
+        for (size_t i = 0; i < n_loaded && e >= 0; i++) {
+                unsigned k;
+                if (unit_name_parse_instance(loaded[i].name, strlen(loaded[i].name), app, ".service", &k) >= 0)
+                        e = index_list_add(&indices, &n, k);
+        }
+        unit_infos_free(loaded, n_loaded);
+        if (e < 0)
+                return e;
+        if (n > 0) {
+                if (!(revisions = calloc(n, sizeof(unsigned))))
+                        return -ENOMEM;
+                if ((e = app_revision_of_instances(c, app, indices, n, revisions)) < 0)
+                        return e;
+        }
+        for (size_t i = 0; i < n; i++)
+                if (revisions[i] > 0)
+                        revisions[n_running++] = revisions[i];
+        *ret = TAKE_PTR(revisions);
+        *ret_n = n_running;
+        return 0;
+}
+
 int app_revision_keep(Cluster *c, const char *app, const UnitSet *set, const char *config_path, const char *origin,
                       const char *change, unsigned keep, RevisionInfo *ret) {
         _cleanup_(revision_done) Revision r = {}, newest = {};
+        _cleanup_free_ unsigned *running = NULL;
+        size_t n_running = 0;
         int e;
 
         if ((e = copy_fixed_files(set, &r.units)) < 0)
@@ -57,7 +94,10 @@ int app_revision_keep(Cluster *c, const char *app, const UnitSet *set, const cha
                 e = revision_change_summary(e >= 0 ? &newest.units : NULL, &r.units, CHANGE_WIDTH, &r.change);
         if ((change && !r.change) || (!change && e < 0))
                 return -ENOMEM;
-        if ((e = revstore_add(c->scope, app, &r, keep)) < 0)
+        /* Not knowing what runs, prune nothing: a history too long beats an undo that cannot be. */
+        if (revisions_running(c, app, &running, &n_running) < 0)
+                keep = UINT_MAX;
+        if ((e = revstore_add(c->scope, app, &r, keep, running, n_running)) < 0)
                 return e;
         *ret = (RevisionInfo) { .number = r.number, .units_hash = r.units_hash };
         return 0;

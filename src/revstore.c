@@ -99,21 +99,29 @@ static bool ever_loaded(const RevisionLoad *loads, size_t n, unsigned number) {
  * took the place of one never loaded) and removes the older ones, but for `running`, the one the
  * manager has loaded: the rollout of `added` (a canary, say) leaves instances on it, and undo goes
  * back to it. */
+static bool in_list(const unsigned *l, size_t n, unsigned k) {
+        for (size_t i = 0; i < n; i++)
+                if (l[i] == k)
+                        return true;
+        return false;
+}
+
 static void prune(const char *dir, const unsigned *numbers, size_t n, unsigned keep, unsigned added,
-                  unsigned running) {
+                  unsigned loaded, const unsigned *running, size_t n_running) {
         size_t kept = 0;
         for (size_t i = n; i-- > 0;) {
                 _cleanup_free_ char *path = NULL;
                 if (numbers[i] >= added)
                         continue;
-                if (++kept <= keep || numbers[i] == running)
+                if (++kept <= keep || numbers[i] == loaded || in_list(running, n_running, numbers[i]))
                         continue;
                 if (asprintf_safe(&path, "%s/revisions/%u", dir, numbers[i]) >= 0)
                         (void) unlink(path);
         }
 }
 
-int revstore_add(Scope scope, const char *app, Revision *r, unsigned keep) {
+int revstore_add(Scope scope, const char *app, Revision *r, unsigned keep, const unsigned *running,
+                 size_t n_running) {
         _cleanup_free_ char *dir = NULL, *rel = NULL, *text = NULL;
         _cleanup_free_ unsigned *l = NULL;
         _cleanup_free_ RevisionLoad *loads = NULL;
@@ -137,7 +145,7 @@ int revstore_add(Scope scope, const char *app, Revision *r, unsigned keep) {
                 return e;
         if ((e = write_in_dir(dir, rel, text)) < 0)
                 return e;
-        prune(dir, l, n, keep > 0 ? keep - 1 : 0, r->number, revision_loaded(loads, n_loads));
+        prune(dir, l, n, keep > 0 ? keep - 1 : 0, r->number, revision_loaded(loads, n_loads), running, n_running);
         return 0;
 }
 

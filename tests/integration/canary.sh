@@ -99,6 +99,12 @@ set_version "$conf2" v2
 expect_exit 0 "a canary of 1" cc reload canlimit --canary 1
 expect_exit 0 "undo puts the canary back" cc undo canlimit
 expect_eq "both run v1 again" "$(versions canlimit 2)" "v1 v1 "
+# ... also when a third revision is made during the pause, by a start with an edited config.
+expect_exit 0 "another canary of 1" cc reload canlimit --canary 1
+set_version "$conf2" v3
+expect_exit 0 "start with an edited config while paused" cc start "$conf2"
+expect_exit 0 "undo puts the canary back to what the other instance runs" cc undo canlimit
+expect_eq "both run v1 again, after the third revision" "$(versions canlimit 2)" "v1 v1 "
 expect_exit 2 "--canary needs a count" cc reload can --canary x
 expect_exit 2 "--canary is refused by restart" cc restart can --canary 1
 

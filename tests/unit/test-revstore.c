@@ -15,8 +15,10 @@ static void use_temporary_state_home(void) {
         state_home_made = true;
 }
 
-/* A revision of "web" whose service file says `version`: each version is a unit set of its own. */
-static void keep_version(unsigned version, bool loaded, unsigned keep, unsigned *ret_number) {
+/* A revision of "web" whose service file says `version`: each version is a unit set of its own.
+ * Instances run the revisions in `running` (0-terminated). */
+static void keep_version_running(unsigned version, bool loaded, unsigned keep, const unsigned *running,
+                                 unsigned *ret_number) {
         _cleanup_(revision_done) Revision r = { .time_usec = 1764552000000000ULL + version };
         char *service = NULL;
 
@@ -25,11 +27,18 @@ static void keep_version(unsigned version, bool loaded, unsigned keep, unsigned 
         ASSERT_OK(asprintf_safe(&service, "[Service]\nExecStart=/srv/web/v%u\n\n[X-Clusterctl]\nApp=web\n", version));
         ASSERT_OK(unit_set_add(&r.units, "web@.service", service));
         r.units_hash = revision_units_hash(&r.units);
-        ASSERT_OK(revstore_add(SCOPE_USER, "web", &r, keep));
+        size_t n_running = 0;
+        while (running && running[n_running])
+                n_running++;
+        ASSERT_OK(revstore_add(SCOPE_USER, "web", &r, keep, running, n_running));
         if (loaded)
                 ASSERT_OK(revstore_record_load(SCOPE_USER, "web", r.number, r.units_hash, 1000 + version,
                                                1764552000000000ULL + version));
         *ret_number = r.number;
+}
+
+static void keep_version(unsigned version, bool loaded, unsigned keep, unsigned *ret_number) {
+        keep_version_running(version, loaded, keep, NULL, ret_number);
 }
 
 static void expect_kept(const char *want) {
@@ -83,6 +92,26 @@ TEST(revstore_keeps_the_running_revision) {
         ASSERT_EQ_INT(number, 2);
         CHECK(keep_version(3, false, 1, &number));
         CHECK(expect_kept("2 3"));
+
+        ASSERT_OK(revstore_remove_all(SCOPE_USER, "web"));
+}
+
+/* history_limit = 1 during a paused canary: instances run revisions 1 (the rest) and 2 (the
+ * canary, loaded). A third made then (a start with an edited config) keeps both, so undo can
+ * still put the rest's revision back; once nothing runs them, they go. */
+TEST(revstore_keeps_what_instances_run) {
+        const unsigned canary_and_rest[] = { 2, 1, 0 }, all_on_3[] = { 3, 0 };
+        unsigned number;
+
+        CHECK(use_temporary_state_home());
+        CHECK(keep_version(1, true, 1, &number));
+        CHECK(keep_version(2, true, 1, &number));
+        CHECK(keep_version_running(3, false, 1, canary_and_rest, &number));
+        ASSERT_EQ_INT(number, 3);
+        CHECK(expect_kept("1 2 3"));
+        CHECK(keep_version_running(3, true, 1, all_on_3, &number)); /* loaded, and rolled out */
+        CHECK(keep_version_running(4, false, 1, all_on_3, &number));
+        CHECK(expect_kept("3 4"));
 
         ASSERT_OK(revstore_remove_all(SCOPE_USER, "web"));
 }
