@@ -60,7 +60,7 @@ static int revisions_running(Cluster *c, const char *app, unsigned **ret, size_t
         if (n > 0) {
                 if (!(revisions = calloc(n, sizeof(unsigned))))
                         return -ENOMEM;
-                if ((e = app_revision_of_instances(c, app, indices, n, revisions)) < 0)
+                if ((e = app_revision_of_instances(c, app, indices, n, 0, revisions, NULL)) < 0)
                         return e;
         }
         for (size_t i = 0; i < n; i++)
@@ -182,7 +182,8 @@ int app_revision_sync(Cluster *c, const char *app, unsigned keep) {
         return app_revision_loaded(c, app, &r);
 }
 
-int app_revision_of_instances(Cluster *c, const char *app, const unsigned *indices, size_t n, unsigned *ret) {
+int app_revision_of_instances(Cluster *c, const char *app, const unsigned *indices, size_t n, uint32_t also,
+                              unsigned *ret, UnitInfo **ret_infos) {
         _cleanup_strv_free_ char **units = instance_units(app, indices, n, ".service");
         _cleanup_free_ RevisionLoad *loads = NULL;
         UnitInfo *infos = NULL;
@@ -194,7 +195,7 @@ int app_revision_of_instances(Cluster *c, const char *app, const unsigned *indic
                 return -ENOMEM;
         if ((e = revstore_loads(c->scope, app, &loads, &n_loads)) < 0 || (e = revstore_current_boot(boot)) < 0 ||
             (e = bus_get_unit_infos(c->bus, units,
-                                    UNIT_PROPERTY_BIT(SERVICE_MAIN_PID) |
+                                    also | UNIT_PROPERTY_BIT(SERVICE_MAIN_PID) |
                                             UNIT_PROPERTY_BIT(SERVICE_EXEC_MAIN_START_MONOTONIC),
                                     &infos, now_usec() + BUS_QUERY_TIMEOUT_USEC)) < 0)
                 return e;
@@ -202,6 +203,9 @@ int app_revision_of_instances(Cluster *c, const char *app, const unsigned *indic
                 bool running = infos[i].main_pid > 0;
                 ret[i] = running ? revision_of_process(loads, n_loads, boot, infos[i].exec_main_start_monotonic) : 0;
         }
-        unit_infos_free(infos, n);
+        if (ret_infos)
+                *ret_infos = infos;
+        else
+                unit_infos_free(infos, n);
         return 0;
 }

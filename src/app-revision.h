@@ -25,7 +25,9 @@ int app_revision_loaded(Cluster *c, const char *app, const RevisionInfo *r);
  * reload), the load is recorded at the manager's last reload. */
 int app_revision_sync(Cluster *c, const char *app, unsigned keep);
 
-/* The revision each instance's running process runs (0: not running, or unknown). */
-int app_revision_of_instances(Cluster *c, const char *app, const unsigned *indices, size_t n, unsigned *ret);
+/* The revision each instance's running process runs (0: not running, or unknown). With
+ * ret_infos, the same query also returns the properties in `also` (unit_infos_free(*ret_infos, n)). */
+int app_revision_of_instances(Cluster *c, const char *app, const unsigned *indices, size_t n, uint32_t also,
+                              unsigned *ret, UnitInfo **ret_infos);
 /* The app's files on disk but its drop-ins, as a unit set. */
 int app_revision_disk_units(Cluster *c, const char *app, UnitSet *ret);

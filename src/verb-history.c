@@ -30,7 +30,7 @@ static int count_running(Cluster *c, const char *app, unsigned **ret_revs, size_
                 return e;
         if (!(revs = calloc(n ? n : 1, sizeof(unsigned))))
                 return -ENOMEM;
-        if (n > 0 && (e = app_revision_of_instances(c, app, enabled, n, revs)) < 0)
+        if (n > 0 && (e = app_revision_of_instances(c, app, enabled, n, 0, revs, NULL)) < 0)
                 return e;
         *ret_revs = TAKE_PTR(revs);
         *ret_n = n;

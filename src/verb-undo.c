@@ -80,7 +80,6 @@ static int revision_unit_set(const Revision *rev, const char *app, unsigned coun
 static int instances_not_on(Reload *r, unsigned number, unsigned **ret, size_t *ret_n) {
         _cleanup_free_ unsigned *all = calloc(r->count, sizeof(unsigned)), *revs = calloc(r->count, sizeof(unsigned));
         _cleanup_free_ unsigned *pending = calloc(r->count, sizeof(unsigned));
-        _cleanup_strv_free_ char **units = NULL;
         UnitInfo *infos = NULL;
         size_t n = 0;
         int e;
@@ -89,11 +88,7 @@ static int instances_not_on(Reload *r, unsigned number, unsigned **ret, size_t *
                 return -ENOMEM;
         for (unsigned k = 0; k < r->count; k++)
                 all[k] = k;
-        if (!(units = instance_units(r->app, all, r->count, ".service")))
-                return -ENOMEM;
-        if ((e = app_revision_of_instances(r->c, r->app, all, r->count, revs)) < 0 ||
-            (e = bus_get_unit_infos(r->c->bus, units, UNIT_PROPERTIES_STATE, &infos,
-                                    now_usec() + BUS_QUERY_TIMEOUT_USEC)) < 0)
+        if ((e = app_revision_of_instances(r->c, r->app, all, r->count, UNIT_PROPERTIES_STATE, revs, &infos)) < 0)
                 return e;
         for (unsigned k = 0; k < r->count; k++)
                 if (revs[k] != number || !streq_ptr(infos[k].active_state, "active"))
