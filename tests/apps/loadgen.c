@@ -34,6 +34,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "numbers.h"
+
 #define CONCURRENCY_MAX 1024
 #define DURATION_MAX_S 3600.0
 #define RESPONSE_MAX (64 * 1024)
@@ -307,26 +309,6 @@ static void usage(FILE *f) {
                 "               [--path /P] [--json] [--timeline FILE]\n");
 }
 
-static int parse_double(const char *s, double min, double max, double *ret) {
-        char *end;
-        errno = 0;
-        double v = strtod(s, &end);
-        if (errno != 0 || end == s || *end != '\0' || !isfinite(v) || v < min || v > max)
-                return -EINVAL;
-        *ret = v;
-        return 0;
-}
-
-static int parse_ll(const char *s, long long min, long long max, long long *ret) {
-        char *end;
-        errno = 0;
-        long long v = strtoll(s, &end, 10);
-        if (errno != 0 || end == s || *end != '\0' || v < min || v > max)
-                return -EINVAL;
-        *ret = v;
-        return 0;
-}
-
 /* Only loopback: this tool must never be pointed at someone else's server. */
 static int resolve_target(void) {
         if (arg_unix) {
@@ -396,27 +378,27 @@ static int parse_argv(int argc, char **argv) {
                         arg_host = optarg;
                         break;
                 case ARG_PORT:
-                        r = parse_ll(optarg, 1, 65535, &v);
+                        r = parse_ll_in(optarg, 1, 65535, &v);
                         arg_port = (long) v;
                         break;
                 case ARG_UNIX:
                         arg_unix = optarg;
                         break;
                 case ARG_CONCURRENCY:
-                        r = parse_ll(optarg, 1, CONCURRENCY_MAX, &v);
+                        r = parse_ll_in(optarg, 1, CONCURRENCY_MAX, &v);
                         arg_concurrency = (long) v;
                         break;
                 case ARG_DURATION:
-                        r = parse_double(optarg, 0.001, DURATION_MAX_S, &arg_duration);
+                        r = parse_double_in(optarg, 0.001, DURATION_MAX_S, &arg_duration);
                         break;
                 case ARG_STOP_FILE:
                         arg_stop_file = optarg;
                         break;
                 case ARG_MAX_REQUESTS:
-                        r = parse_ll(optarg, 0, 1000000000LL, &arg_max_requests);
+                        r = parse_ll_in(optarg, 0, 1000000000LL, &arg_max_requests);
                         break;
                 case ARG_TIMEOUT:
-                        r = parse_double(optarg, 0.001, 600, &arg_timeout);
+                        r = parse_double_in(optarg, 0.001, 600, &arg_timeout);
                         break;
                 case ARG_PATH:
                         arg_path = optarg;

@@ -36,6 +36,8 @@
 #include <systemd/sd-daemon.h>
 #include <systemd/sd-journal.h>
 
+#include "numbers.h"
+
 #define LISTENERS_MAX 64
 #define CONNS_MAX 1024
 #define REQUEST_MAX 8192
@@ -97,23 +99,15 @@ static void usage(FILE *f) {
 }
 
 static int parse_seconds(const char *s, double *ret) {
-        char *end;
-        errno = 0;
-        double v = strtod(s, &end);
-        if (errno != 0 || end == s || *end != '\0' || !isfinite(v) || v < 0 || v > 1e6)
-                return -EINVAL;
-        *ret = v;
-        return 0;
+        return parse_double_in(s, 0, 1e6, ret);
 }
 
 static int parse_long(const char *s, long min, long max, long *ret) {
-        char *end;
-        errno = 0;
-        long v = strtol(s, &end, 10);
-        if (errno != 0 || end == s || *end != '\0' || v < min || v > max)
-                return -EINVAL;
-        *ret = v;
-        return 0;
+        long long v;
+        int r = parse_ll_in(s, min, max, &v);
+        if (r >= 0)
+                *ret = (long) v;
+        return r;
 }
 
 /* $TESTAPP_FLAGS go first so that explicit command-line flags override them. */
