@@ -5,7 +5,6 @@
 
 #include "bus.h"
 #include "revstore.h"
-#include "unit-name.h"
 #include "unitfs.h"
 #include "util.h"
 
@@ -49,11 +48,7 @@ static int revisions_running(Cluster *c, const char *app, unsigned **ret, size_t
 
         if ((e = cluster_loaded_unit_infos(c, app, &loaded, &n_loaded)) < 0)
                 return e;
-        for (size_t i = 0; i < n_loaded && e >= 0; i++) {
-                unsigned k;
-                if (unit_name_parse_instance(loaded[i].name, strlen(loaded[i].name), app, ".service", &k) >= 0)
-                        e = index_list_add(&indices, &n, k);
-        }
+        e = cluster_add_loaded_instances(loaded, n_loaded, app, &indices, &n);
         unit_infos_free(loaded, n_loaded);
         if (e < 0)
                 return e;

@@ -142,11 +142,7 @@ int collect_status(Cluster *c, const char *app, AppStatus *ret) {
         r = cluster_loaded_unit_infos(c, app, &loaded, &n_loaded);
         if (r < 0)
                 return r;
-        for (size_t i = 0; i < n_loaded && r >= 0; i++) {
-                unsigned k;
-                if (unit_name_parse_instance(loaded[i].name, strlen(loaded[i].name), app, ".service", &k) >= 0)
-                        r = index_list_add(&all, &n_all, k);
-        }
+        r = cluster_add_loaded_instances(loaded, n_loaded, app, &all, &n_all);
         index_list_sort(all, n_all);
 
         s.instances = calloc(n_all ? n_all : 1, sizeof(Instance));

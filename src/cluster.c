@@ -263,6 +263,18 @@ int cluster_loaded_unit_infos(Cluster *c, const char *app, UnitInfo **ret, size_
         return patterns ? bus_list_unit_infos(c->bus, patterns, ret, ret_n, &error) : -ENOMEM;
 }
 
+int cluster_add_loaded_instances(const UnitInfo *infos, size_t n, const char *app, unsigned **list, size_t *n_list) {
+        for (size_t i = 0; i < n; i++) {
+                unsigned k;
+                if (unit_name_parse_instance(infos[i].name, strlen(infos[i].name), app, ".service", &k) < 0)
+                        continue;
+                int e = index_list_add(list, n_list, k);
+                if (e < 0)
+                        return e;
+        }
+        return 0;
+}
+
 typedef struct StaleQuery {
         size_t remaining;
         bool stale;

@@ -65,6 +65,8 @@ int cluster_run_jobs(Cluster *c, const char *method, char *const *units, JobWait
 int cluster_loaded_units(Cluster *c, const char *app, char ***ret);
 /* The same with their load, active and sub states. */
 int cluster_loaded_unit_infos(Cluster *c, const char *app, UnitInfo **ret, size_t *ret_n);
+/* Adds the index of each instance service among those units to the list (index_list_add). */
+int cluster_add_loaded_instances(const UnitInfo *infos, size_t n, const char *app, unsigned **list, size_t *n_list);
 
 /* True when the manager runs a unit of the app from files changed since it loaded them
  * (NeedDaemonReload=yes, as systemctl warns): units written by a command killed before its
