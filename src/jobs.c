@@ -136,8 +136,9 @@ static int on_call_reply(sd_bus_message *m, void *userdata, sd_bus_error *ret_er
                 return 0;
         }
         job->state = JOB_RUNNING;
+        /* streq_ptr: a removal another reply took left its slot without a path. */
         for (size_t i = 0; i < w->n_early; i++)
-                if (streq(w->early[i].path, path)) {
+                if (streq_ptr(w->early[i].path, path)) {
                         job_finish(w, job, w->early[i].result);
                         early_removal_done(&w->early[i]); /* a job path is never reused */
                         break;

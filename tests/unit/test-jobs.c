@@ -316,6 +316,33 @@ TEST(job_removed_before_the_reply) {
         ASSERT_EQ_INT(finished, 1);
 }
 
+/* Two jobs' removals, both before their replies: each reply takes its own, and the one taken
+ * first leaves the other to be found. */
+static void script_two_removed_before_replies(Manager *m, const void *arg) {
+        sd_bus_message *web0 = manager_next_call(m, "StartUnit", "web@0.service");
+        sd_bus_message *web1 = manager_next_call(m, "StartUnit", "web@1.service");
+        (void) arg;
+
+        manager_job_removed(m, 1, "web@0.service", "done");
+        manager_job_removed(m, 2, "web@1.service", "failed");
+        manager_reply_job(web0, 1);
+        manager_reply_job(web1, 2);
+}
+
+TEST(two_jobs_removed_before_their_replies) {
+        _cleanup_(fake_stop) FakeManager fake = {};
+        _cleanup_(job_waiter_freep) JobWaiter *w = NULL;
+
+        CHECK(fake_start(&fake, script_two_removed_before_replies, NULL));
+        ASSERT_OK(job_waiter_new(fake.bus, &w));
+        ASSERT_OK(job_waiter_enqueue(w, "StartUnit", "web@0.service", "replace"));
+        ASSERT_OK(job_waiter_enqueue(w, "StartUnit", "web@1.service", "replace"));
+        ASSERT_EQ_INT(job_waiter_wait(w, after_usec(LONG_WAIT_USEC), NULL, NULL), 0);
+
+        CHECK(expect_finished(w, 0, "web@0.service", JOB_PATH "1", "done", 0));
+        CHECK(expect_finished(w, 1, "web@1.service", JOB_PATH "2", "failed", -EREMOTEIO));
+}
+
 /* ---- A removal for a unit we are not calling for is not kept ------------------------------ */
 
 static void script_other_units_removal(Manager *m, const void *arg) {
