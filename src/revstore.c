@@ -95,10 +95,6 @@ static bool ever_loaded(const RevisionLoad *loads, size_t n, unsigned number) {
         return false;
 }
 
-/* Keeps the `keep` revisions before `added` (the one just written, kept too, whether it is new or
- * took the place of one never loaded) and removes the older ones, but for `running`, the one the
- * manager has loaded: the rollout of `added` (a canary, say) leaves instances on it, and undo goes
- * back to it. */
 static bool in_list(const unsigned *l, size_t n, unsigned k) {
         for (size_t i = 0; i < n; i++)
                 if (l[i] == k)
@@ -106,6 +102,10 @@ static bool in_list(const unsigned *l, size_t n, unsigned k) {
         return false;
 }
 
+/* Keeps the `keep` revisions before `added` (the one just written, kept too, whether it is new or
+ * took the place of one never loaded) and removes the older ones, but for `loaded`, the one the
+ * manager has loaded, and those in `running`: the rollout of `added` (a canary, say) leaves
+ * instances on them, and undo goes back to them. */
 static void prune(const char *dir, const unsigned *numbers, size_t n, unsigned keep, unsigned added,
                   unsigned loaded, const unsigned *running, size_t n_running) {
         size_t kept = 0;
