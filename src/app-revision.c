@@ -4,6 +4,8 @@
 #include <limits.h>
 
 #include "bus.h"
+#include "output.h"
+#include "reload.h"
 #include "revstore.h"
 #include "unitfs.h"
 #include "util.h"
@@ -38,12 +40,15 @@ static int copy_fixed_files(const UnitSet *from, UnitSet *to) {
         return 0;
 }
 
-/* The revisions running instances were started on, 0s left out. Pruning must leave these, or
- * undo could not put them back: the rest of a paused canary, or of a rollout stopped on a failure. */
-static int revisions_running(Cluster *c, const char *app, unsigned **ret, size_t *ret_n) {
-        _cleanup_free_ unsigned *indices = NULL, *revisions = NULL;
-        UnitInfo *loaded = NULL;
-        size_t n_loaded = 0, n = 0, n_running = 0;
+/* The revisions in use: those running instances were started on, and those of a rollout under
+ * way (paused, interrupted or stopped on a failure), which undo goes back to even when no instance
+ * runs them any more. Pruning must leave them. -ENODATA when a running instance's revision is not
+ * known. */
+static int revisions_in_use(Cluster *c, const char *app, unsigned **ret, size_t *ret_n) {
+        _cleanup_free_ unsigned *indices = NULL, *revisions = NULL, *in_use = NULL;
+        UnitInfo *loaded = NULL, *infos = NULL;
+        RolloutState rollout;
+        size_t n_loaded = 0, n = 0, n_in_use = 0;
         int e;
 
         if ((e = cluster_loaded_unit_infos(c, app, &loaded, &n_loaded)) < 0)
@@ -52,25 +57,32 @@ static int revisions_running(Cluster *c, const char *app, unsigned **ret, size_t
         unit_infos_free(loaded, n_loaded);
         if (e < 0)
                 return e;
-        if (n > 0) {
-                if (!(revisions = calloc(n, sizeof(unsigned))))
-                        return -ENOMEM;
-                if ((e = app_revision_of_instances(c, app, indices, n, 0, revisions, NULL)) < 0)
-                        return e;
+        if (!(revisions = calloc(n ? n : 1, sizeof(unsigned))) || !(in_use = calloc(n + 2, sizeof(unsigned))))
+                return -ENOMEM;
+        if (n > 0 && (e = app_revision_of_instances(c, app, indices, n, 0, revisions, &infos)) < 0)
+                return e;
+        for (size_t i = 0; i < n && e >= 0; i++)
+                if (infos[i].main_pid > 0 && revisions[i] == 0)
+                        e = -ENODATA;
+                else if (revisions[i] > 0)
+                        in_use[n_in_use++] = revisions[i];
+        unit_infos_free(infos, n);
+        if (e < 0)
+                return e;
+        if (rollout_state_load(c->scope, app, &rollout) >= 0) {
+                in_use[n_in_use++] = rollout.revision;
+                in_use[n_in_use++] = rollout.from_revision;
         }
-        for (size_t i = 0; i < n; i++)
-                if (revisions[i] > 0)
-                        revisions[n_running++] = revisions[i];
-        *ret = TAKE_PTR(revisions);
-        *ret_n = n_running;
+        *ret = TAKE_PTR(in_use);
+        *ret_n = n_in_use;
         return 0;
 }
 
 int app_revision_keep(Cluster *c, const char *app, const UnitSet *set, const char *config_path, const char *origin,
                       const char *change, unsigned keep, RevisionInfo *ret) {
         _cleanup_(revision_done) Revision r = {}, newest = {};
-        _cleanup_free_ unsigned *running = NULL;
-        size_t n_running = 0;
+        _cleanup_free_ unsigned *in_use = NULL;
+        size_t n_in_use = 0;
         int e;
 
         if ((e = copy_fixed_files(set, &r.units)) < 0)
@@ -89,10 +101,13 @@ int app_revision_keep(Cluster *c, const char *app, const UnitSet *set, const cha
                 e = revision_change_summary(e >= 0 ? &newest.units : NULL, &r.units, CHANGE_WIDTH, &r.change);
         if ((change && !r.change) || (!change && e < 0))
                 return -ENOMEM;
-        /* Not knowing what runs, prune nothing: a history too long beats an undo that cannot be. */
-        if (revisions_running(c, app, &running, &n_running) < 0)
+        /* Not knowing what is in use, prune nothing: a history too long beats an undo that cannot be. */
+        if ((e = revisions_in_use(c, app, &in_use, &n_in_use)) < 0) {
+                log_warning("%s: cannot tell which revisions are in use (%s); none is pruned this time", app,
+                            strerror(-e));
                 keep = UINT_MAX;
-        if ((e = revstore_add(c->scope, app, &r, keep, running, n_running)) < 0)
+        }
+        if ((e = revstore_add(c->scope, app, &r, keep, in_use, n_in_use)) < 0)
                 return e;
         *ret = (RevisionInfo) { .number = r.number, .units_hash = r.units_hash };
         return 0;

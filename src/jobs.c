@@ -66,6 +66,8 @@ static bool calling_for_unit(const JobWaiter *w, const char *unit) {
         return false;
 }
 
+/* The ring overwrites its oldest slot; one a reply emptied waits until the ring comes round to it,
+ * so fewer may be kept after some were taken, never a wrong one. */
 static void remember_early_removal(JobWaiter *w, const char *path, const char *result) {
         EarlyRemoval *e = &w->early[w->next_early];
         char *p = strdup(path), *r = strdup(result);

@@ -91,15 +91,19 @@ void reload_print_dry_run(Reload *r, const unsigned *pending, size_t n_pending) 
         _cleanup_(rollout_plan_done) RolloutPlan plan = {};
         unsigned spares = rollout_spares(r->c, r->app, r->count, r->surge, r->surge_percent);
 
-        n_pending = reload_canary_size(r, n_pending);
-        if (rollout_plan(pending, n_pending, r->batch_count, r->batch_percent, &plan) < 0)
+        size_t n_run = reload_canary_size(r, n_pending);
+
+        if (rollout_plan(pending, n_run, r->batch_count, r->batch_percent, &plan) < 0)
                 return;
         /* Each spare lets one more restart at a time, as rollout_run does. */
         plan.batch += spares;
         printf("%s: %u instance%s enabled, %zu to restart in batches of %zu, pause %.1fs, grace %.1fs, on failure: %s\n",
-               r->app, r->count, r->count == 1 ? "" : "s", n_pending, plan.batch, r->pause, r->grace,
+               r->app, r->count, r->count == 1 ? "" : "s", n_run, plan.batch, r->pause, r->grace,
                on_failure_to_string(r->on_failure));
-        if (spares > 0 && n_pending > 0) {
+        if (n_run < n_pending)
+                printf("canary: the rollout then pauses with %zu instance%s not yet restarted\n", n_pending - n_run,
+                       n_pending - n_run == 1 ? "" : "s");
+        if (spares > 0 && n_run > 0) {
                 printf("spare%s first:", spares == 1 ? "" : "s");
                 for (unsigned i = 0; i < spares; i++)
                         printf(" %s@%u", r->app, r->count + i);

@@ -104,24 +104,24 @@ static bool in_list(const unsigned *l, size_t n, unsigned k) {
 
 /* Keeps the `keep` revisions before `added` (the one just written, kept too, whether it is new or
  * took the place of one never loaded) and removes the older ones, but for `loaded`, the one the
- * manager has loaded, and those in `running`: the rollout of `added` (a canary, say) leaves
+ * manager has loaded, and those in `in_use`: the rollout of `added` (a canary, say) leaves
  * instances on them, and undo goes back to them. */
 static void prune(const char *dir, const unsigned *numbers, size_t n, unsigned keep, unsigned added,
-                  unsigned loaded, const unsigned *running, size_t n_running) {
+                  unsigned loaded, const unsigned *in_use, size_t n_in_use) {
         size_t kept = 0;
         for (size_t i = n; i-- > 0;) {
                 _cleanup_free_ char *path = NULL;
                 if (numbers[i] >= added)
                         continue;
-                if (++kept <= keep || numbers[i] == loaded || in_list(running, n_running, numbers[i]))
+                if (++kept <= keep || numbers[i] == loaded || in_list(in_use, n_in_use, numbers[i]))
                         continue;
                 if (asprintf_safe(&path, "%s/revisions/%u", dir, numbers[i]) >= 0)
                         (void) unlink(path);
         }
 }
 
-int revstore_add(Scope scope, const char *app, Revision *r, unsigned keep, const unsigned *running,
-                 size_t n_running) {
+int revstore_add(Scope scope, const char *app, Revision *r, unsigned keep, const unsigned *in_use,
+                 size_t n_in_use) {
         _cleanup_free_ char *dir = NULL, *rel = NULL, *text = NULL;
         _cleanup_free_ unsigned *l = NULL;
         _cleanup_free_ RevisionLoad *loads = NULL;
@@ -145,7 +145,7 @@ int revstore_add(Scope scope, const char *app, Revision *r, unsigned keep, const
                 return e;
         if ((e = write_in_dir(dir, rel, text)) < 0)
                 return e;
-        prune(dir, l, n, keep > 0 ? keep - 1 : 0, r->number, revision_loaded(loads, n_loads), running, n_running);
+        prune(dir, l, n, keep > 0 ? keep - 1 : 0, r->number, revision_loaded(loads, n_loads), in_use, n_in_use);
         return 0;
 }
 

@@ -15,10 +15,10 @@ int revstore_latest(Scope scope, const char *app, Revision *ret);
 /* Keeps `r` as a new revision, numbered after the newest — or in place of the newest when the
  * manager never loaded it (a command interrupted before its reload). When the newest has the
  * same units, nothing is written and its number is returned. Then only the last `keep` stay,
- * and the one the manager has loaded, and those in `running` (what instances run).
+ * and the one the manager has loaded, and those in `in_use` (what instances and rollouts use).
  * Sets r->number. */
-int revstore_add(Scope scope, const char *app, Revision *r, unsigned keep, const unsigned *running,
-                 size_t n_running);
+int revstore_add(Scope scope, const char *app, Revision *r, unsigned keep, const unsigned *in_use,
+                 size_t n_in_use);
 
 int revstore_loads(Scope scope, const char *app, RevisionLoad **ret, size_t *ret_n);
 /* Records that the manager just loaded revision `number` (units hash `hash`) at its

@@ -106,10 +106,10 @@ static const Verb verbs[] = {
           "failure as in a reload. The config is not changed: a later reload rolls it out again." },
         { "history", 1, 1, VERB_APP | VERB_MANAGER | VERB_INSTALLED, OPTION(O_SHOW) | OPTION(O_JSON), NULL,
           verb_history, "history APP [--show REV]", "list the revisions kept of an app, or show one",
-          "Lists the revisions kept (the last history_limit, default 10): number, when it was\n"
-          "made, by what (start, reload, canary, undo), what changed in its units, and how\n"
-          "many instances run it now. --show REV prints that revision's units as a unified diff\n"
-          "against the installed ones, and the config it came from." },
+          "Lists the revisions kept (the last history_limit, default 10, and any still in use):\n"
+          "number, when it was made, by what (start, reload, canary, undo), what changed in its\n"
+          "units, and how many instances run it now. --show REV prints that revision's units as a\n"
+          "unified diff against the installed ones, and the config it came from." },
         { "scale", 2, 2, VERB_APP | VERB_MANAGER | VERB_INSTALLED | VERB_LOCKED, OPTION(O_WAIT) | FANOUT_OPTIONS,
           verb_scale_check_args, verb_scale, "scale APP N|max|max-N|+N|-N", "change the number of instances",
           "Sets the number of instances: N, max (the CPUs this process may use), max-N,\n"

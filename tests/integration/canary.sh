@@ -32,6 +32,10 @@ expect_exit 1 "another reload while paused is refused" cc reload can
 expect_contains "it says what is paused" "$WORK/stderr" "the rollout of revision 2 is paused after its canary"
 expect_contains "and how to go on anyway" "$WORK/stderr" "--override-pause"
 expect_eq "nothing was restarted by the refused reload" "$(versions can 4)" "v2 v1 v1 v1 "
+expect_exit 0 "a dry run of one more canary over the pause" cc reload can --dry-run --override-pause --canary 1
+expect_contains "it counts the one instance already moved" "$WORK/stdout" "resuming an unfinished rollout: 1 instance already on the new version"
+expect_contains "it restarts one" "$WORK/stdout" "1 to restart"
+expect_contains "and says it pauses again" "$WORK/stdout" "canary: the rollout then pauses with 2 instances not yet restarted"
 
 canary_id=$(unit_prop can@0.service InvocationID)
 start_load 18242

@@ -93,6 +93,17 @@ expect_exit 0 "the next reload, with nothing left to restart" cc reload lastbatc
 expect_contains "it finds both instances moved" "$WORK/stderr" "2 of 2 instances already on the new version"
 expect_eq "it stopped the spare the killed reload left" "$(unit_prop lastbatch@2.service ActiveState)" inactive
 
+# history_limit = 1 and the same kill: no instance runs the revision the rollout came from, yet
+# a revision made then (a start with an edited config) leaves it, and undo puts it back.
+conf5=$(write_config lastlimit 18196 'instances = 2;' 'history_limit = 1;' 'env = { APP_VERSION = "v1"; TESTAPP_FLAGS = "--ready-delay 1"; };')
+expect_exit 0 "start 2 keeping one revision" start_app lastlimit "$conf5"
+sed -i 's/"v1"/"v2"/' "$conf5"
+kill_once_restarted "lastlimit@0.service lastlimit@1.service" reload lastlimit
+sed -i 's/"v2"/"v3"/' "$conf5"
+expect_exit 0 "start with an edited config after the kill" cc start "$conf5"
+expect_exit 0 "undo goes back to where the killed rollout came from" cc undo lastlimit
+expect_eq "both run v1 again" "$(for i in 0 1; do instance_env lastlimit $i APP_VERSION; done | tr '\n' ' ')" "v1 v1 "
+
 # A promote killed mid-way: promote again finishes it (the pause is over, the rollout is not).
 conf4=$(write_config killedpromote 18194 'instances = 4;' 'env = { APP_VERSION = "v1"; TESTAPP_FLAGS = "--ready-delay 1"; };')
 expect_exit 0 "start 4 slow to get ready" start_app killedpromote "$conf4"
