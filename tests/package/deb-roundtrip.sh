@@ -3,20 +3,28 @@
 # that installing started and enabled nothing, runs the installed /usr/bin/clusterctl against
 # the private test manager (start, scale, reload, delete of the packaged Node example), then
 # purges the package and checks that nothing of it is left in /usr or /etc. The package is
-# purged whatever happens (at_exit).
+# purged whatever happens (at_exit), or, if the run is killed first, by the next run.
 # shellcheck source=tests/package/lib.sh
 source "$(dirname "$0")/lib.sh"
 : "${MANAGER_STATE:?state directory of the private manager}"
 
 readonly PORT=18501 APP=pkg-web
 readonly EXAMPLES=/usr/share/doc/clusterctl/examples
+# Written before the install and removed after the purge: a package found installed with it
+# there is this test's own, left by a run killed in between, and is purged before going on.
+readonly MARKER=/var/lib/clusterctl-test/deb-roundtrip.installed
 INSTALLED=false
+
+purge() {
+	DEBIAN_FRONTEND=noninteractive apt-get purge -y -q -o DPkg::Lock::Timeout=120 clusterctl \
+		>"$WORK/purge.log" 2>&1 || { cat "$WORK/purge.log"; return 1; }
+	rm -f "$MARKER"
+}
 
 cleanup() {
 	if $INSTALLED; then
 		/usr/bin/clusterctl --user delete "$APP" >/dev/null 2>&1 || true
-		DEBIAN_FRONTEND=noninteractive apt-get purge -y -q -o DPkg::Lock::Timeout=120 clusterctl \
-			>"$WORK/purge.log" 2>&1 || cat "$WORK/purge.log"
+		purge || true
 	fi
 }
 at_exit cleanup
@@ -26,8 +34,13 @@ need apt-get dpkg-deb man node curl
 find_packages
 [[ -f $DEB ]] || skip "no .deb in $PACKAGE_DIR (package.build did not run)"
 if dpkg-query -W -f='${Status}' clusterctl 2>/dev/null | grep -q 'install ok installed'; then
-	# Not ours to remove: a developer installed it. On CI nothing installs it before us.
-	skip "the clusterctl package is installed on this machine already; not touching it"
+	if [[ -f $MARKER ]]; then
+		log "purging the package an earlier run of this test installed and did not remove"
+		purge || bail_out "purge the package an earlier run left installed"
+	else
+		# Not ours to remove: a developer installed it. On CI nothing else installs it.
+		skip "the clusterctl package is installed on this machine already; not touching it"
+	fi
 fi
 
 # shellcheck disable=SC1091
@@ -43,6 +56,8 @@ find /etc/systemd /lib/systemd/system 2>/dev/null | sort >"$WORK/before-systemd"
 # --- install ----------------------------------------------------------------------------
 start=$SECONDS
 DEB_ABS=$(realpath "$DEB")
+mkdir -p "${MARKER%/*}"
+: >"$MARKER"
 INSTALLED=true
 # Minimal images exclude documentation from dpkg (path-exclude in /etc/dpkg/dpkg.cfg.d/); the
 # test runs the installed example and man, so it asks for them back.
@@ -131,6 +146,7 @@ if dpkg-query -W -f='${Status}' clusterctl 2>/dev/null | grep -q 'installed'; th
 	fail "purged: dpkg knows nothing of clusterctl" "$(dpkg-query -W -f='${Status}' clusterctl)"
 fi
 pass "purged: dpkg knows nothing of clusterctl"
+rm -f "$MARKER"
 left=()
 while IFS= read -r f; do
 	[[ -f $f || -L $f ]] && left+=("$f")
