@@ -139,14 +139,12 @@ pass "nothing listens on $PORT after delete"
 
 # --- purge ------------------------------------------------------------------------------
 dpkg -L clusterctl >"$WORK/files"
-check "apt-get purge clusterctl" \
-	env DEBIAN_FRONTEND=noninteractive apt-get purge -y -q -o DPkg::Lock::Timeout=120 clusterctl
+check "apt-get purge clusterctl" purge
 INSTALLED=false
 if dpkg-query -W -f='${Status}' clusterctl 2>/dev/null | grep -q 'installed'; then
 	fail "purged: dpkg knows nothing of clusterctl" "$(dpkg-query -W -f='${Status}' clusterctl)"
 fi
 pass "purged: dpkg knows nothing of clusterctl"
-rm -f "$MARKER"
 left=()
 while IFS= read -r f; do
 	[[ -f $f || -L $f ]] && left+=("$f")
